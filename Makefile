@@ -1,0 +1,98 @@
+# cpdplan — build, test, demo, bench, install.
+# Layers: cli/ -> io/ -> model/ -> solver/; only solver/ sees glpk.h.
+
+VERSION  := 0.1.0
+PREFIX   ?= /usr/local
+CC       ?= cc
+CFLAGS   ?= -O2 -g
+WARN     := -std=c11 -Wall -Wextra -Werror -D_POSIX_C_SOURCE=200809L
+PKGS     := libcjson cmocka
+# GLPK and libcsv ship no .pc file on Debian: plain -l for those two.
+DEP_CFLAGS := $(shell pkg-config --cflags libcjson 2>/dev/null)
+DEP_LIBS   := $(shell pkg-config --libs libcjson 2>/dev/null) -lcsv -lglpk -lm
+CMOCKA_CFLAGS := $(shell pkg-config --cflags cmocka 2>/dev/null)
+CMOCKA_LIBS   := $(shell pkg-config --libs cmocka 2>/dev/null)
+INC      := -Iio -Imodel -Isolver -DCPD_VERSION='"$(VERSION)"'
+
+BUILD    ?= build
+LIB_SRC  := $(sort $(wildcard solver/*.c model/*.c io/*.c))
+CLI_SRC  := $(sort $(wildcard cli/*.c))
+UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
+
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
+CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/%.o)
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+
+DEB_PKGS := build-essential pkg-config libglpk-dev libcsv-dev libcjson-dev libcmocka-dev
+
+.PHONY: all test unit e2e sanitize demo bench deps install uninstall clean format lint
+all: cpdplan
+
+cpdplan: $(BUILD)/cpdplan
+	cp $< $@
+
+$(BUILD)/cpdplan: $(CLI_OBJ) $(BUILD)/libcpd.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libcpd.a $(DEP_LIBS)
+
+$(BUILD)/libcpd.a: $(LIB_OBJ)
+	rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(WARN) $(CFLAGS) $(INC) -Icli $(DEP_CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libcpd.a
+	@mkdir -p $(dir $@)
+	$(CC) $(WARN) $(CFLAGS) $(INC) $(DEP_CFLAGS) $(CMOCKA_CFLAGS) -o $@ $< $(BUILD)/libcpd.a $(CMOCKA_LIBS) $(DEP_LIBS)
+
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)
+
+# Unit tests, then the end-to-end tests on the built binary.
+unit: $(UNIT_BIN)
+	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; $$t; done
+
+e2e: cpdplan
+	@sh tests/e2e/run.sh ./cpdplan
+
+# `make test`: the whole suite, plain and again under ASan+UBSan.
+test:
+	$(MAKE) unit e2e
+	$(MAKE) sanitize
+
+sanitize:
+	$(MAKE) BUILD=build-asan CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
+	  LDFLAGS="-fsanitize=address,undefined" build-asan/cpdplan $(UNIT_SRC:tests/unit/%.c=build-asan/tests/%)
+	@set -e; for t in $(UNIT_SRC:tests/unit/%.c=build-asan/tests/%); do echo "== asan $$t"; $$t; done
+	@CPD_SANITIZED=1 sh tests/e2e/run.sh ./build-asan/cpdplan
+
+# Installs the Debian packages that are missing, builds, and runs every job on the bundled scenario.
+deps:
+	@missing=""; for p in $(DEB_PKGS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq $$missing; \
+	  else sudo apt-get update -qq && sudo apt-get install -y -qq $$missing; fi; \
+	fi
+
+demo: deps
+	$(MAKE) cpdplan
+	./cpdplan deploy scenarios/trust --out $(BUILD)/demo/deploy
+
+bench: cpdplan
+	@sh tests/bench/bench.sh ./cpdplan
+
+install: cpdplan
+	install -d $(DESTDIR)$(PREFIX)/bin
+	install -m 755 cpdplan $(DESTDIR)$(PREFIX)/bin/cpdplan
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/cpdplan
+
+format:
+	clang-format -i $(LIB_SRC) $(CLI_SRC) $(UNIT_SRC) */*.h
+
+lint:
+	cppcheck --quiet --enable=warning,performance,portability --error-exitcode=1 -Iio -Imodel -Isolver io model solver cli
+
+clean:
+	rm -rf build build-asan cpdplan
