@@ -86,6 +86,10 @@ void cpd_scenario_free(cpd_scenario **sp)
         cpd_strlist_clear(&c->subjects);
         cpd_strlist_clear(&c->expertise);
     }
+    for (int i = 0; i < s->nprevious; i++) {
+        free(s->previous[i].coach_id);
+        free(s->previous[i].teacher_id);
+    }
     free(s->name);
     free(s->schools);
     free(s->travel);
@@ -134,10 +138,12 @@ int cpd_scenario_add_coach(cpd_scenario *s, const cpd_coach *c)
     return s->ncoaches++;
 }
 
-void cpd_scenario_add_previous(cpd_scenario *s, int coach, int teacher, int line)
+void cpd_scenario_add_previous(cpd_scenario *s, int coach, int teacher, const char *coach_id,
+                               const char *teacher_id, int line)
 {
     s->previous = grow(s->previous, s->nprevious, sizeof(cpd_pair));
-    s->previous[s->nprevious++] = (cpd_pair){coach, teacher, line};
+    s->previous[s->nprevious++] =
+        (cpd_pair){coach, teacher, cpd_strdup(coach_id), cpd_strdup(teacher_id), line};
 }
 
 void cpd_scenario_add_pin(cpd_scenario *s, int coach, int teacher, bool must, int line)

@@ -72,8 +72,11 @@ typedef struct {
     int line;
 } cpd_coach;
 
+/* A pair of last term. coach or teacher is -1 when that person is no longer in the scenario
+ * (left); the ids are kept so the plan can say who. */
 typedef struct {
     int coach, teacher;
+    char *coach_id, *teacher_id;
     int line;
 } cpd_pair;
 
@@ -131,7 +134,8 @@ void cpd_scenario_free(cpd_scenario **s);
 int cpd_scenario_add_school(cpd_scenario *s, const char *id, const char *name, bool joining);
 int cpd_scenario_add_staff(cpd_scenario *s, const cpd_staff *st);
 int cpd_scenario_add_coach(cpd_scenario *s, const cpd_coach *c);
-void cpd_scenario_add_previous(cpd_scenario *s, int coach, int teacher, int line);
+void cpd_scenario_add_previous(cpd_scenario *s, int coach, int teacher, const char *coach_id,
+                               const char *teacher_id, int line);
 void cpd_scenario_add_pin(cpd_scenario *s, int coach, int teacher, bool must, int line);
 /* Sizes the travel matrix for the schools added so far, every pair at the default minutes,
  * 0 within a school. Call after the last school is added. */
