@@ -1,0 +1,239 @@
+/* cpd_out.c — a set of output files written under temporary names and renamed into place only
+ * when every one of them was written without error. */
+#include "cpd_out.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+typedef struct {
+    char *name;  /* as given: "deployment.csv" */
+    char *path;  /* DIR/NAME */
+    char *tmp;   /* DIR/.NAME.tmp.PID.N */
+    FILE *f;
+} out_file;
+
+struct cpd_outset {
+    char *dir;
+    out_file *files;
+    size_t n, cap;
+};
+
+/* ---- local ---- */
+
+static char *join(const char *a, const char *b)
+{
+    size_t n = strlen(a) + strlen(b) + 2;
+    char *s = cpd_xmalloc(n);
+    snprintf(s, n, "%s/%s", a, b);
+    return s;
+}
+
+/* mkdir -p: each missing ancestor is created; one that exists must be a folder. */
+static bool make_dirs(const char *dir, cpd_diags *d)
+{
+    char *p = cpd_strdup(dir);
+    bool ok = true;
+    for (char *s = p + 1;; s++) {
+        if (*s != '/' && *s != '\0')
+            continue;
+        char c = *s;
+        *s = '\0';
+        if (mkdir(p, 0777) != 0 && errno != EEXIST) {
+            cpd_error(d, p, 0, 0, "cannot create the output folder (%s)", strerror(errno));
+            ok = false;
+            break;
+        }
+        *s = c;
+        if (!c)
+            break;
+    }
+    free(p);
+    struct stat st;
+    errno = 0;
+    if (ok && (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))) {
+        int e = errno;
+        cpd_error(d, dir, 0, 0, "cannot use as the output folder (%s)",
+                  e ? strerror(e) : "not a folder");
+        ok = false;
+    }
+    return ok;
+}
+
+/* Creates the temporary file with O_EXCL under a name nobody else uses: the pid keeps two
+ * runs apart, the counter two attempts within one run. Mode 0666 so the umask decides, as
+ * for any file a program writes. */
+static FILE *open_tmp(const char *dir, const char *name, char **tmp_out, int *err)
+{
+    static unsigned counter;
+    for (int attempt = 0; attempt < 100; attempt++) {
+        char leaf[512];
+        snprintf(leaf, sizeof leaf, ".%s.tmp.%ld.%u", name, (long)getpid(), counter++);
+        char *tmp = join(dir, leaf);
+        int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL, 0666);
+        if (fd < 0) {
+            *err = errno;
+            free(tmp);
+            if (*err == EEXIST)
+                continue;
+            return NULL;
+        }
+        FILE *f = fdopen(fd, "w");
+        if (!f) {
+            *err = errno;
+            close(fd);
+            unlink(tmp);
+            free(tmp);
+            return NULL;
+        }
+        *tmp_out = tmp;
+        return f;
+    }
+    *err = EEXIST;
+    return NULL;
+}
+
+/* Flushes, syncs and closes one file; the FILE is gone afterwards whatever happened. Returns
+ * 0, an errno, or -1 for a write that failed earlier with no errno left to tell why. */
+static int finish_file(out_file *o)
+{
+    int err = 0;
+    if (fflush(o->f) != 0 || ferror(o->f))
+        err = errno ? errno : -1;
+    else if (fsync(fileno(o->f)) != 0 && errno != EINVAL)
+        err = errno;
+    if (fclose(o->f) != 0 && !err)
+        err = errno ? errno : -1;
+    o->f = NULL;
+    return err;
+}
+
+static void drop_all(cpd_outset *o)
+{
+    for (size_t i = 0; i < o->n; i++) {
+        if (o->files[i].f)
+            fclose(o->files[i].f);
+        if (o->files[i].tmp)
+            unlink(o->files[i].tmp);
+        free(o->files[i].name);
+        free(o->files[i].path);
+        free(o->files[i].tmp);
+    }
+    free(o->files);
+    free(o->dir);
+    free(o);
+}
+
+/* A final name taken by a folder would make its rename fail after others were done. */
+static bool target_ok(const out_file *f, cpd_diags *d)
+{
+    struct stat st;
+    if (lstat(f->path, &st) == 0 && S_ISDIR(st.st_mode)) {
+        cpd_error(d, f->path, 0, 0, "cannot write the file (a folder has that name)");
+        return false;
+    }
+    return true;
+}
+
+static void sync_dir(const char *dir)
+{
+    int fd = open(dir, O_RDONLY);
+    if (fd >= 0) {
+        (void)fsync(fd); /* best effort: some file systems refuse it for folders */
+        close(fd);
+    }
+}
+
+/* ---- interface ---- */
+
+cpd_outset *cpd_outset_new(const char *dir, cpd_diags *d)
+{
+    if (!dir || !*dir) {
+        cpd_error(d, NULL, 0, 0, "no output folder given");
+        return NULL;
+    }
+    if (!make_dirs(dir, d))
+        return NULL;
+    cpd_outset *o = cpd_xcalloc(1, sizeof *o);
+    o->dir = cpd_strdup(dir);
+    return o;
+}
+
+const char *cpd_outset_dir(const cpd_outset *o) { return o->dir; }
+
+FILE *cpd_outset_open(cpd_outset *o, const char *name, cpd_diags *d)
+{
+    char *path = join(o->dir, name ? name : "");
+    if (!name || !*name || strchr(name, '/') || strlen(name) > 255) {
+        cpd_error(d, path, 0, 0, "not a plain file name");
+        free(path);
+        return NULL;
+    }
+    for (size_t i = 0; i < o->n; i++) {
+        if (strcmp(o->files[i].name, name) == 0) {
+            cpd_error(d, path, 0, 0, "opened twice in one output set");
+            free(path);
+            return NULL;
+        }
+    }
+    char *tmp = NULL;
+    int err = 0;
+    FILE *f = open_tmp(o->dir, name, &tmp, &err);
+    if (!f) {
+        cpd_error(d, path, 0, 0, "cannot create the file (%s)", strerror(err));
+        free(path);
+        return NULL;
+    }
+    if (o->n == o->cap) {
+        o->cap = o->cap ? 2 * o->cap : 8;
+        o->files = cpd_xrealloc(o->files, o->cap * sizeof *o->files);
+    }
+    o->files[o->n++] = (out_file){cpd_strdup(name), path, tmp, f};
+    return f;
+}
+
+bool cpd_outset_commit(cpd_outset **op, cpd_diags *d)
+{
+    if (!op || !*op)
+        return false;
+    cpd_outset *o = *op;
+    *op = NULL;
+    bool ok = true;
+    for (size_t i = 0; i < o->n; i++) {
+        errno = 0;
+        int err = finish_file(&o->files[i]);
+        if (err) {
+            cpd_error(d, o->files[i].path, 0, 0, "cannot write the file (%s)",
+                      err > 0 ? strerror(err) : "a write failed");
+            ok = false;
+        }
+    }
+    for (size_t i = 0; ok && i < o->n; i++)
+        ok = target_ok(&o->files[i], d);
+    for (size_t i = 0; ok && i < o->n; i++) {
+        if (rename(o->files[i].tmp, o->files[i].path) != 0) {
+            cpd_error(d, o->files[i].path, 0, 0, "cannot put the file in place (%s)",
+                      strerror(errno));
+            ok = false;
+            break;
+        }
+        free(o->files[i].tmp);
+        o->files[i].tmp = NULL; /* in place: not a temporary to remove any more */
+    }
+    if (ok)
+        sync_dir(o->dir);
+    drop_all(o);
+    return ok;
+}
+
+void cpd_outset_abort(cpd_outset **o)
+{
+    if (!o || !*o)
+        return;
+    drop_all(*o);
+    *o = NULL;
+}

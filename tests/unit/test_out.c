@@ -1,0 +1,330 @@
+/* test_out.c — output sets: every file appears on commit, none on abort or failure. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include "cpd_out.h"
+
+#include <dirent.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* ---- helpers ---- */
+
+typedef struct {
+    char root[64];
+    cpd_diags *d;
+} fixture;
+
+static void rm_rf(const char *path)
+{
+    struct stat st;
+    if (lstat(path, &st) != 0)
+        return;
+    if (S_ISDIR(st.st_mode)) {
+        DIR *dp = opendir(path);
+        struct dirent *e;
+        while (dp && (e = readdir(dp)) != NULL) {
+            if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+                continue;
+            char sub[1024];
+            snprintf(sub, sizeof sub, "%s/%s", path, e->d_name);
+            rm_rf(sub);
+        }
+        if (dp)
+            closedir(dp);
+        rmdir(path);
+    } else {
+        unlink(path);
+    }
+}
+
+static int setup(void **state)
+{
+    fixture *f = calloc(1, sizeof *f);
+    strcpy(f->root, "/tmp/test_out.XXXXXX");
+    if (!mkdtemp(f->root))
+        return -1;
+    f->d = cpd_diags_new();
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture *f = *state;
+    rm_rf(f->root);
+    cpd_diags_free(&f->d);
+    free(f);
+    return 0;
+}
+
+static const char *path(fixture *f, const char *rel)
+{
+    static char buf[4][512];
+    static int k;
+    k = (k + 1) % 4;
+    snprintf(buf[k], sizeof buf[k], "%s/%s", f->root, rel);
+    return buf[k];
+}
+
+/* Entries of a folder, "." and ".." left out; the names joined by spaces in sorted order. */
+static int list_dir(const char *dir, char *names, size_t len)
+{
+    char *all[64];
+    int n = 0;
+    DIR *dp = opendir(dir);
+    assert_non_null(dp);
+    for (struct dirent *e; (e = readdir(dp)) != NULL;)
+        if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..") && n < 64)
+            all[n++] = strdup(e->d_name);
+    closedir(dp);
+    for (int i = 1; i < n; i++)
+        for (int j = i; j > 0 && strcmp(all[j - 1], all[j]) > 0; j--) {
+            char *t = all[j];
+            all[j] = all[j - 1];
+            all[j - 1] = t;
+        }
+    names[0] = '\0';
+    for (int i = 0; i < n; i++) {
+        if (i)
+            strncat(names, " ", len - strlen(names) - 1);
+        strncat(names, all[i], len - strlen(names) - 1);
+        free(all[i]);
+    }
+    return n;
+}
+
+static const char *slurp(const char *p)
+{
+    static char buf[4096];
+    FILE *fp = fopen(p, "rb");
+    if (!fp)
+        return "(missing)";
+    size_t n = fread(buf, 1, sizeof buf - 1, fp);
+    buf[n] = '\0';
+    fclose(fp);
+    return buf;
+}
+
+static void put_file(const char *p, const char *text)
+{
+    FILE *fp = fopen(p, "wb");
+    assert_non_null(fp);
+    fputs(text, fp);
+    assert_int_equal(fclose(fp), 0);
+}
+
+static const char *diag(fixture *f, size_t i)
+{
+    static char buf[1024];
+    const cpd_diag *g = cpd_diags_get(f->d, i);
+    if (!g)
+        return "(none)";
+    cpd_diag_format(g, buf, sizeof buf);
+    return buf;
+}
+
+/* ---- tests ---- */
+
+static void test_out__commit_writes_every_file(void **state)
+{
+    fixture *f = *state;
+    const char *dir = path(f, "a/b/out");
+    cpd_outset *o = cpd_outset_new(dir, f->d);
+    assert_non_null(o);
+    assert_string_equal(cpd_outset_dir(o), dir);
+    FILE *x = cpd_outset_open(o, "deployment.csv", f->d);
+    FILE *y = cpd_outset_open(o, "summary.json", f->d);
+    assert_non_null(x);
+    assert_non_null(y);
+    fputs("teacher,coach\nT1,C1\n", x);
+    fputs("{}\n", y);
+    char names[1024];
+    assert_true(cpd_outset_commit(&o, f->d));
+    assert_null(o);
+    assert_int_equal(list_dir(dir, names, sizeof names), 2);
+    assert_string_equal(names, "deployment.csv summary.json");
+    assert_string_equal(slurp(path(f, "a/b/out/deployment.csv")), "teacher,coach\nT1,C1\n");
+    assert_string_equal(slurp(path(f, "a/b/out/summary.json")), "{}\n");
+    assert_int_equal(cpd_diags_len(f->d), 0);
+}
+
+static void test_out__temp_names_hidden_until_commit(void **state)
+{
+    fixture *f = *state;
+    cpd_outset *o = cpd_outset_new(f->root, f->d);
+    assert_non_null(o);
+    FILE *x = cpd_outset_open(o, "plan.csv", f->d);
+    assert_non_null(x);
+    char names[1024], want[64];
+    assert_int_equal(list_dir(f->root, names, sizeof names), 1);
+    snprintf(want, sizeof want, ".plan.csv.tmp.%ld.", (long)getpid());
+    assert_memory_equal(names, want, strlen(want));
+    assert_true(cpd_outset_commit(&o, f->d));
+    assert_int_equal(list_dir(f->root, names, sizeof names), 1);
+    assert_string_equal(names, "plan.csv");
+}
+
+static void test_out__abort_leaves_nothing(void **state)
+{
+    fixture *f = *state;
+    cpd_outset *o = cpd_outset_new(f->root, f->d);
+    assert_non_null(o);
+    fputs("x\n", cpd_outset_open(o, "one.csv", f->d));
+    fputs("y\n", cpd_outset_open(o, "two.csv", f->d));
+    cpd_outset_abort(&o);
+    assert_null(o);
+    char names[1024];
+    assert_int_equal(list_dir(f->root, names, sizeof names), 0);
+    cpd_outset_abort(&o); /* a second abort on NULL is harmless */
+}
+
+static void test_out__old_file_replaced_only_on_commit(void **state)
+{
+    fixture *f = *state;
+    put_file(path(f, "plan.csv"), "old\n");
+    cpd_outset *o = cpd_outset_new(f->root, f->d);
+    FILE *x = cpd_outset_open(o, "plan.csv", f->d);
+    fputs("new\n", x);
+    fflush(x);
+    assert_string_equal(slurp(path(f, "plan.csv")), "old\n");
+    assert_true(cpd_outset_commit(&o, f->d));
+    assert_string_equal(slurp(path(f, "plan.csv")), "new\n");
+
+    /* An aborted set leaves the old file as it was. */
+    o = cpd_outset_new(f->root, f->d);
+    fputs("newer\n", cpd_outset_open(o, "plan.csv", f->d));
+    cpd_outset_abort(&o);
+    assert_string_equal(slurp(path(f, "plan.csv")), "new\n");
+}
+
+static void test_out__folder_under_a_file_fails(void **state)
+{
+    fixture *f = *state;
+    put_file(path(f, "file"), "x");
+    char dir[512];
+    snprintf(dir, sizeof dir, "%s/sub", path(f, "file"));
+    assert_null(cpd_outset_new(dir, f->d));
+    assert_int_equal(cpd_diags_errors(f->d), 1);
+    char want[600];
+    snprintf(want, sizeof want, "%s: cannot create the output folder (Not a directory)", dir);
+    assert_string_equal(diag(f, 0), want);
+    /* The output folder itself being a file. */
+    assert_null(cpd_outset_new(path(f, "file"), f->d));
+    snprintf(want, sizeof want, "%s: cannot use as the output folder (not a folder)",
+             path(f, "file"));
+    assert_string_equal(diag(f, 1), want);
+    assert_null(cpd_outset_new("", f->d));
+    assert_string_equal(diag(f, 2), "no output folder given");
+}
+
+static void test_out__open_in_missing_folder_fails(void **state)
+{
+    fixture *f = *state;
+    const char *dir = path(f, "gone");
+    cpd_outset *o = cpd_outset_new(dir, f->d);
+    assert_non_null(o);
+    assert_int_equal(rmdir(dir), 0);
+    assert_null(cpd_outset_open(o, "plan.csv", f->d));
+    char want[600];
+    snprintf(want, sizeof want, "%s/plan.csv: cannot create the file (No such file or directory)",
+             dir);
+    assert_string_equal(diag(f, 0), want);
+    cpd_outset_abort(&o);
+}
+
+static void test_out__bad_names_refused(void **state)
+{
+    fixture *f = *state;
+    cpd_outset *o = cpd_outset_new(f->root, f->d);
+    assert_null(cpd_outset_open(o, "a/b.csv", f->d));
+    assert_null(cpd_outset_open(o, "", f->d));
+    assert_non_null(cpd_outset_open(o, "plan.csv", f->d));
+    assert_null(cpd_outset_open(o, "plan.csv", f->d));
+    assert_int_equal(cpd_diags_errors(f->d), 3);
+    char want[600];
+    snprintf(want, sizeof want, "%s: opened twice in one output set", path(f, "plan.csv"));
+    assert_string_equal(diag(f, 2), want);
+    cpd_outset_abort(&o);
+}
+
+/* A file that cannot be written whole (here the file-size limit) fails the commit: no file of
+ * the set appears and no temporary is left behind. */
+static void test_out__write_failure_writes_nothing(void **state)
+{
+    fixture *f = *state;
+    struct rlimit old, lim;
+    assert_int_equal(getrlimit(RLIMIT_FSIZE, &old), 0);
+    void (*prev)(int) = signal(SIGXFSZ, SIG_IGN);
+    cpd_outset *o = cpd_outset_new(f->root, f->d);
+    fputs("small\n", cpd_outset_open(o, "a.csv", f->d));
+    FILE *big = cpd_outset_open(o, "b.csv", f->d);
+    lim = old;
+    lim.rlim_cur = 1000;
+    assert_int_equal(setrlimit(RLIMIT_FSIZE, &lim), 0);
+    for (int i = 0; i < 1000; i++)
+        fputs("0123456789", big);
+    bool ok = cpd_outset_commit(&o, f->d);
+    assert_int_equal(setrlimit(RLIMIT_FSIZE, &old), 0);
+    signal(SIGXFSZ, prev);
+    assert_false(ok);
+    assert_null(o);
+    char names[1024], want[600];
+    assert_int_equal(list_dir(f->root, names, sizeof names), 0);
+    assert_int_equal(cpd_diags_errors(f->d), 1);
+    snprintf(want, sizeof want, "%s: cannot write the file (File too large)", path(f, "b.csv"));
+    assert_string_equal(diag(f, 0), want);
+}
+
+/* A folder where a file should go is found before any file is renamed. */
+static void test_out__target_is_folder_fails_before_renaming(void **state)
+{
+    fixture *f = *state;
+    cpd_outset *o = cpd_outset_new(f->root, f->d);
+    fputs("a\n", cpd_outset_open(o, "a.csv", f->d));
+    fputs("b\n", cpd_outset_open(o, "b.csv", f->d));
+    assert_int_equal(mkdir(path(f, "b.csv"), 0777), 0);
+    assert_false(cpd_outset_commit(&o, f->d));
+    char names[1024], want[600];
+    assert_int_equal(list_dir(f->root, names, sizeof names), 1);
+    assert_string_equal(names, "b.csv");
+    snprintf(want, sizeof want, "%s: cannot write the file (a folder has that name)",
+             path(f, "b.csv"));
+    assert_string_equal(diag(f, 0), want);
+}
+
+static void test_out__empty_set_commits(void **state)
+{
+    fixture *f = *state;
+    cpd_outset *o = cpd_outset_new(path(f, "new"), f->d);
+    assert_true(cpd_outset_commit(&o, f->d));
+    struct stat st;
+    assert_int_equal(stat(path(f, "new"), &st), 0);
+    assert_true(S_ISDIR(st.st_mode));
+    assert_false(cpd_outset_commit(&o, f->d)); /* NULL set */
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+#define T(name) cmocka_unit_test_setup_teardown(test_out__##name, setup, teardown)
+        T(commit_writes_every_file),
+        T(temp_names_hidden_until_commit),
+        T(abort_leaves_nothing),
+        T(old_file_replaced_only_on_commit),
+        T(folder_under_a_file_fails),
+        T(open_in_missing_folder_fails),
+        T(bad_names_refused),
+        T(write_failure_writes_nothing),
+        T(target_is_folder_fails_before_renaming),
+        T(empty_set_commits),
+#undef T
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
