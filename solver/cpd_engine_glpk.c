@@ -306,19 +306,26 @@ typedef struct {
     bool lp_format;
     export_names names;
     triplets t;
-    int ret; /* of glp_write_lp / glp_write_mps */
+    bool negate; /* MPS of a maximisation: written as min of -objective */
+    int ret;     /* of glp_write_lp / glp_write_mps */
 } export_job;
 
 static void export_run(void *arg)
 {
     export_job *j = arg;
     char *pname = sanitize(j->e->name);
-    glp_prob *P = build_prob(j->e, &j->t, true);
+    /* A zero constant gets no column: CBC refuses an empty column in MPS. */
+    glp_prob *P = build_prob(j->e, &j->t, j->e->c0 != 0);
+    if (j->negate) {
+        for (int c = 0; c <= glp_get_num_cols(P); c++)
+            glp_set_obj_coef(P, c, -glp_get_obj_coef(P, c));
+        glp_set_obj_dir(P, GLP_MIN);
+    }
     glp_set_prob_name(P, pname);
     free(pname);
     glp_set_obj_name(P, j->names.rows[0]);
-    for (size_t c = 0; c < j->names.ncols; c++)
-        glp_set_col_name(P, (int)c + 1, j->names.cols[c]);
+    for (int c = 0; c < glp_get_num_cols(P); c++)
+        glp_set_col_name(P, c + 1, j->names.cols[c]);
     for (size_t r = 1; r < j->names.nrows; r++)
         glp_set_row_name(P, (int)r, j->names.rows[r]);
     j->ret = j->lp_format ? glp_write_lp(P, NULL, j->path)
@@ -332,35 +339,28 @@ static bool ends_with(const char *s, const char *suffix)
     return n >= m && strcmp(s + n - m, suffix) == 0;
 }
 
-/* GLPK's MPS writer leaves the sense out, so a maximisation would be read back as a
- * minimisation. The standard free-MPS OBJSENSE section goes right after the NAME record (as
- * CPLEX, Gurobi, HiGHS and SCIP read it). Two readers fall short, which a comment line says:
- * CBC 2.10 ignores the section (run it with -max) and glpsol rejects it (export .lp for it). */
-static bool add_objsense_max(const char *from, const char *to)
+/* MPS has no sense record that every reader takes (glpsol rejects OBJSENSE, CBC 2.10 ignores
+ * it), so a maximisation is written as the equivalent minimisation of the negated objective,
+ * and a comment line at the top says so: the file's optimum is minus the plan's objective. */
+static bool add_negated_note(const char *from, const char *to)
 {
     FILE *in = fopen(from, "r"), *out = fopen(to, "w");
     bool ok = in && out;
-    char *line = NULL;
-    size_t cap = 0;
-    bool done = false;
-    while (ok && getline(&line, &cap, in) != -1) {
-        if (!done && strncmp(line, "NAME", 4) == 0)
-            ok = fputs("* Objective sense: MAXIMIZE (OBJSENSE); CBC 2.10 needs -max, glpsol the"
-                       " .lp export\n", out) != EOF;
-        ok = ok && fputs(line, out) != EOF;
-        if (ok && !done && strncmp(line, "NAME", 4) == 0) {
-            ok = fputs("OBJSENSE\n    MAX\n", out) != EOF;
-            done = true;
-        }
-    }
-    free(line);
+    if (ok)
+        ok = fputs("* cpdplan: the model maximises; this file minimises the negated objective,"
+                   " so its optimum is minus the plan's objective (the .lp export keeps"
+                   " maximize)\n", out) != EOF;
+    char buf[8192];
+    size_t n;
+    while (ok && (n = fread(buf, 1, sizeof buf, in)) > 0)
+        ok = fwrite(buf, 1, n, out) == n;
     if (in && ferror(in))
         ok = false;
     if (in)
         fclose(in);
     if (out && fclose(out) != 0)
         ok = false;
-    return ok && done;
+    return ok;
 }
 
 /* The exported model is the one solved, with one difference of form: the objective constant
@@ -377,6 +377,7 @@ bool cpd_engine_export(cpd_engine *e, const char *path)
     snprintf(part, pl + 8, "%s.part", path);
     snprintf(tmp, pl + 8, "%s.tmp", path);
     export_job j = {.e = e, .path = part, .lp_format = ends_with(path, ".lp")};
+    j.negate = !j.lp_format && e->sense == CPD_MAXIMIZE;
     names_make(e, &j.names);
     char msg[512];
     bool ok = cpd_glpk_guarded(export_run, NULL, &j, msg, sizeof msg);
@@ -385,8 +386,8 @@ bool cpd_engine_export(cpd_engine *e, const char *path)
     if (!ok || j.ret != 0) {
         cpd_engine_set_error(e, "cannot write the model to '%s': %s", path, msg);
         ok = false;
-    } else if (!j.lp_format && e->sense == CPD_MAXIMIZE) {
-        ok = add_objsense_max(part, tmp) && rename(tmp, path) == 0;
+    } else if (j.negate) {
+        ok = add_negated_note(part, tmp) && rename(tmp, path) == 0;
         if (!ok)
             cpd_engine_set_error(e, "cannot write the model to '%s'", path);
     } else if (rename(part, path) != 0) {
