@@ -1,0 +1,302 @@
+/* cpd_deploy.c — the deploy job's entry points: demands, the checks only the model can make,
+ * and the solve (heuristic, bound, GLPK, plan). */
+#include "deploy_internal.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define LAGRANGE_SECONDS 10.0 /* a safety cap: the iteration count ends it first, so runs repeat */
+#define LAGRANGE_SHARE 0.1
+#define LAGRANGE_ITERS 300
+
+/* ---- local: GLPK's heuristic hook ---- */
+
+typedef struct {
+    const dp_layout *lay;
+    dp_state *st;
+    double best; /* the best plan this hook (or the construction) has handed over */
+} lp_hook;
+
+/* Rounds GLPK's LP relaxation into a plan; hands it over only when it beats the best so far. */
+static bool round_lp(void *ctx, const double *lp, double *x, size_t nvars)
+{
+    lp_hook *h = ctx;
+    if ((int)nvars != h->lay->nvars || !dp_heuristic_from_lp(h->st, lp, false))
+        return false;
+    if (h->st->obj <= h->best + 1e-6)
+        return false;
+    h->best = h->st->obj;
+    dp_state_to_x(h->st, h->lay, x);
+    return true;
+}
+
+/* ---- local: solving ---- */
+
+typedef struct {
+    const cpd_scenario *s;
+    const cpd_deploy_opts *opts;
+    cpd_diags *d;
+    double t0;
+    dp_model m;
+    dp_layout lay;
+    cpd_engine *e;
+    dp_state *heur;   /* the best plan before GLPK: construction, then Lagrangian rounding */
+    bool heur_ok;
+    dp_state *final;  /* the plan returned */
+    lp_hook hook;
+} solve_ctx;
+
+/* Names the coaches whose pairs of last term cannot all be kept together (hours with travel,
+ * schools, coachees), when --max-changes leaves no plan. */
+static void explain_changes(const solve_ctx *x)
+{
+    const dp_model *m = &x->m;
+    dp_state *st = dp_state_new(m);
+    for (int p = 0; p < m->npairs; p++)
+        if (m->pairs[p].prev && st->assign[m->pairs[p].demand] < 0)
+            dp_state_add(st, p);
+    for (int d = 0; d < m->ndem; d++) {
+        if (m->must[d] < 0)
+            continue;
+        if (st->assign[d] >= 0)
+            dp_state_remove(st, d);
+        dp_state_add(st, dp_find_pair(m, m->must[d], d));
+    }
+    char *who = NULL;
+    int n = 0;
+    for (int c = 0; c < m->nc; c++) {
+        const cpd_coach *k = &m->s->coaches[c];
+        if (st->used[c] > k->hours + DP_EPS)
+            dp_strcatf(&who, "%s%s (%.4g hours with travel, has %g)", n++ ? ", " : "", k->id,
+                       st->used[c], k->hours);
+        else if (k->max_schools > 0 && st->nsch[c] > k->max_schools)
+            dp_strcatf(&who, "%s%s (%d schools, at most %d)", n++ ? ", " : "", k->id, st->nsch[c],
+                       k->max_schools);
+        else if (k->max_coachees > 0 && st->npeople[c] > k->max_coachees)
+            dp_strcatf(&who, "%s%s (%d people, at most %d)", n++ ? ", " : "", k->id,
+                       st->npeople[c], k->max_coachees);
+    }
+    if (n)
+        cpd_error(x->d, NULL, 0, 0,
+                  "--max-changes %d cannot be met: last term's pairs that are still possible do "
+                  "not fit together this term: %s; allow more changes",
+                  m->s->params.max_changes, who);
+    else
+        cpd_error(x->d, NULL, 0, 0,
+                  "--max-changes %d cannot be met together with the coaches' hours and limits; "
+                  "allow more changes",
+                  m->s->params.max_changes);
+    free(who);
+    dp_state_free(&st);
+}
+
+static void explain_no_plan(const solve_ctx *x)
+{
+    if (x->m.changes_limited && x->m.need_kept > 0)
+        explain_changes(x);
+    else
+        cpd_error(x->d, NULL, 0, 0, "the pins and the coaches' hours and limits leave no plan");
+}
+
+/* The construction heuristic; the engine model; GLPK's LP rounding hook. */
+static void build(solve_ctx *x)
+{
+    x->heur = dp_state_new(&x->m);
+    x->heur_ok = dp_heuristic(x->heur);
+    x->e = dp_build_engine(&x->m, &x->lay);
+    x->hook = (lp_hook){.lay = &x->lay, .st = dp_state_new(&x->m), .best = -HUGE_VAL};
+    cpd_engine_set_heuristic(x->e, round_lp, &x->hook);
+}
+
+/* Rounds the Lagrangian's averaged relaxed plans; keeps the plan when it is better. */
+static double round_average(void *ctx, const double *xavg, bool thorough)
+{
+    solve_ctx *x = ctx;
+    dp_state *st = x->hook.st;
+    if (dp_heuristic_from_lp(st, xavg, thorough) && st->obj > x->heur->obj + 1e-6)
+        dp_state_copy(x->heur, st);
+    return x->heur->obj;
+}
+
+static double round_quick(void *ctx, const double *xavg) { return round_average(ctx, xavg, false); }
+
+/* The Lagrangian bound, when there is a plan to aim the steps at; the average of its relaxed
+ * plans, rounded now and then, may improve that plan (which then aims the steps better). */
+static double lagrangian(solve_ctx *x)
+{
+    double limit = x->opts->solve.time_limit;
+    double budget = limit > 0 ? fmin(LAGRANGE_SECONDS, LAGRANGE_SHARE * limit) : LAGRANGE_SECONDS;
+    if (!x->heur_ok || x->m.npairs == 0)
+        return NAN;
+    double *xavg = cpd_xcalloc((size_t)x->m.npairs, sizeof(double));
+    double lb = dp_lagrangian_bound(&x->m, x->heur->obj, budget, LAGRANGE_ITERS, xavg,
+                                    round_quick, x);
+    round_average(x, xavg, true);
+    free(xavg);
+    if (!isnan(lb))
+        cpd_engine_set_external_bound(x->e, lb);
+    return lb;
+}
+
+/* The heuristic's plan as GLPK's start. */
+static void set_start(solve_ctx *x)
+{
+    if (!x->heur_ok)
+        return;
+    double *v = cpd_xmalloc((size_t)x->lay.nvars * sizeof(double) + 1);
+    dp_state_to_x(x->heur, &x->lay, v);
+    cpd_engine_set_start(x->e, v);
+    free(v);
+    x->hook.best = x->heur->obj;
+}
+
+static cpd_solve_result run_engine(solve_ctx *x)
+{
+    if (x->m.npairs == 0) /* nothing to decide (GLPK takes no empty model): nothing is met */
+        return (cpd_solve_result){.status = CPD_SOLVE_OPTIMAL, .has_bound = true};
+    cpd_solve_opts so = x->opts->solve;
+    if (so.time_limit > 0)
+        so.time_limit = fmax(0.05, so.time_limit - (dp_now() - x->t0));
+    return cpd_engine_solve(x->e, &so);
+}
+
+/* GLPK's plan, read back; the heuristic's when GLPK has none (status feasible). */
+static cpd_code take_plan(solve_ctx *x, cpd_solve_result *r)
+{
+    x->final = dp_state_new(&x->m);
+    if (r->status == CPD_SOLVE_OPTIMAL || r->status == CPD_SOLVE_FEASIBLE) {
+        double *v = cpd_xmalloc((size_t)x->m.npairs * sizeof(double) + 1);
+        for (int p = 0; p < x->m.npairs; p++)
+            v[p] = cpd_engine_value(x->e, p);
+        dp_state_from_x(x->final, v);
+        free(v);
+        if (dp_state_feasible(x->final))
+            return CPD_OK;
+        cpd_error(x->d, NULL, 0, 0, "internal: the solver's plan breaks a rule of the model");
+        return CPD_EINTERNAL;
+    }
+    if (r->status == CPD_SOLVE_NO_PLAN) {
+        explain_no_plan(x);
+        return CPD_ENOPLAN;
+    }
+    if (!x->heur_ok) {
+        if (r->status == CPD_SOLVE_FAILED) {
+            cpd_error(x->d, NULL, 0, 0, "solver failure: %s", cpd_engine_error(x->e));
+            return CPD_EINTERNAL;
+        }
+        cpd_error(x->d, NULL, 0, 0, "no plan found within the time limit; allow more time");
+        return CPD_ENOPLAN;
+    }
+    if (r->status == CPD_SOLVE_FAILED)
+        cpd_warn(x->d, NULL, 0, 0, "solver failure (%s); the plan is the construction heuristic's",
+                 cpd_engine_error(x->e));
+    dp_state_copy(x->final, x->heur);
+    r->status = CPD_SOLVE_FEASIBLE;
+    r->objective = x->heur->obj;
+    r->from_heuristic = true;
+    if (r->has_bound)
+        r->gap = fabs(r->bound - r->objective) / fmax(1e-9, fabs(r->objective));
+    return CPD_OK;
+}
+
+static cpd_code solve(solve_ctx *x, cpd_deploy_plan **out)
+{
+    dp_model_build(x->s, &x->m);
+    build(x);
+    double lb = lagrangian(x);
+    set_start(x);
+    if (x->opts->export_path && !cpd_engine_export(x->e, x->opts->export_path)) {
+        cpd_error(x->d, NULL, 0, 0, "cannot export the model to '%s': %s", x->opts->export_path,
+                  cpd_engine_error(x->e));
+        return CPD_EINTERNAL;
+    }
+    cpd_solve_result r = run_engine(x);
+    cpd_code code = take_plan(x, &r);
+    if (code != CPD_OK)
+        return code;
+    cpd_deploy_plan *p = cpd_xcalloc(1, sizeof *p);
+    dp_plan_fill(x->final, p);
+    r.seconds = dp_now() - x->t0;
+    p->result = r;
+    p->heuristic_objective = x->heur_ok ? x->heur->obj : NAN;
+    p->lagrangian_bound = lb;
+    p->nvars = x->lay.nvars;
+    p->nconstraints = x->lay.nrows;
+    *out = p;
+    return CPD_OK;
+}
+
+/* ---- interface ---- */
+
+double dp_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+int cpd_deploy_demands(const cpd_scenario *s, cpd_demand **out)
+{
+    const cpd_deploy_params *pr = &s->params;
+    int n = 0;
+    cpd_demand *dem = cpd_xmalloc((size_t)s->nstaff * 3 * sizeof(cpd_demand) + 1);
+    for (int t = 0; t < s->nstaff; t++) {
+        const cpd_staff *st = &s->staff[t];
+        if (st->need > CPD_NEED_NONE && st->need < CPD_NEED_COUNT)
+            dem[n++] = (cpd_demand){t, CPD_SERVICE_COACHING, pr->need_hours[st->need],
+                                    pr->need_weight[st->need]};
+        if (!st->is_ect)
+            continue;
+        for (int sv = CPD_SERVICE_MENTORING; sv <= CPD_SERVICE_SENIOR; sv++)
+            dem[n++] = (cpd_demand){t, (cpd_service)sv, pr->service_hours[sv], pr->service_weight[sv]};
+    }
+    *out = dem;
+    return n;
+}
+
+cpd_code cpd_deploy_check(const cpd_scenario *s, cpd_diags *d)
+{
+    dp_model m;
+    dp_model_build(s, &m);
+    int n = dp_check_pins(&m, d);
+    dp_model_free(&m);
+    return n ? CPD_ENOPLAN : CPD_OK;
+}
+
+cpd_code cpd_deploy_solve(const cpd_scenario *s, const cpd_deploy_opts *opts,
+                          cpd_deploy_plan **plan, cpd_diags *d)
+{
+    *plan = NULL;
+    solve_ctx x = {.s = s, .opts = opts, .d = d, .t0 = dp_now()};
+    if (cpd_deploy_check(s, d) != CPD_OK)
+        return CPD_ENOPLAN;
+    cpd_code code = solve(&x, plan);
+    dp_state_free(&x.heur);
+    dp_state_free(&x.final);
+    dp_state_free(&x.hook.st);
+    cpd_engine_free(&x.e);
+    dp_layout_free(&x.lay);
+    dp_model_free(&x.m);
+    return code;
+}
+
+void cpd_deploy_plan_free(cpd_deploy_plan **pp)
+{
+    if (!pp || !*pp)
+        return;
+    cpd_deploy_plan *p = *pp;
+    for (int i = 0; i < p->nrows; i++)
+        free(p->rows[i].reason);
+    for (int i = 0; i < p->nchanges; i++) {
+        free(p->changes[i].coach_id);
+        free(p->changes[i].teacher_id);
+        free(p->changes[i].reason);
+    }
+    free(p->rows);
+    free(p->loads);
+    free(p->changes);
+    free(p);
+    *pp = NULL;
+}

@@ -1,0 +1,158 @@
+/* deploy_internal.h — the deploy job's inside, shared by model/cpd_deploy.c and model/deploy_*.c:
+ * the demands and allowed pairs (deploy_data.c), the formulation (deploy_model.c), the
+ * construction heuristic and local search (deploy_heur.c), the Lagrangian bound
+ * (deploy_bound.c) and the plan read back from an assignment (deploy_plan.c). Not for other
+ * layers.
+ *
+ * Ownership: dp_model_build fills a dp_model that owns every array in it (dp_model_free); a
+ * dp_state is owned by its creator (dp_state_new / dp_state_free). Both refer to the scenario
+ * by pointer and index only. */
+#ifndef DEPLOY_INTERNAL_H
+#define DEPLOY_INTERNAL_H
+
+#include "cpd_deploy.h"
+
+#include <stdint.h>
+
+#define DP_EPS 1e-9 /* slack on hours comparisons (sums of fractions of an hour) */
+
+/* Why a coach cannot serve a demand, whatever the pins say. */
+typedef enum {
+    DP_FIT_OK,
+    DP_FIT_SELF,    /* the coach is the teacher */
+    DP_FIT_SERVICE, /* the coach does not provide the service */
+    DP_FIT_SUBJECT, /* no shared subject */
+    DP_FIT_SCHOOL,  /* mentor / senior leader not at the teacher's school */
+    DP_FIT_HOURS    /* the demand plus the round trip do not fit in the coach's hours */
+} dp_fit;
+
+/* An allowed pair (c, d) in A: the variable x[c,d]. */
+typedef struct {
+    int coach, demand;
+    int school;   /* the teacher's school */
+    double hours; /* h_d */
+    double value; /* w_d + fit[c,d] + cont[c,d] */
+    bool prev;    /* in P, the previous pairs counted by max_changes */
+    bool cont;    /* earns continuity_weight */
+    bool must;    /* fixed to 1 by a must pin */
+} dp_pair;
+
+typedef struct {
+    const cpd_scenario *s;
+    int nc, ns;             /* coaches, schools */
+    cpd_demand *dem;        /* D, in cpd_deploy_demands order */
+    int ndem;
+    int *dem_school;        /* per demand: the teacher's school */
+    int *first_dem, *ndem_of; /* per staff: first demand and count (a staff's demands are adjacent) */
+    int *self_staff;        /* per coach: the staff member with the same id, or -1 */
+    double *rt;             /* nc x ns: round trip hours r[c,s], 0 at the base */
+    double *tcost;          /* nc x ns: travel_weight * round trip minutes, 0 at the base */
+    int *must;              /* per demand: the coach of its must pin, or -1 */
+    int *must_pin;          /* per demand: index of that pin in s->pins, or -1 */
+    int64_t *never;         /* sorted keys coach * nstaff + teacher of never pins */
+    int nnever;
+    dp_pair *pairs;         /* A, sorted by coach then demand */
+    int npairs;
+    int *cstart;            /* nc + 1: pairs of coach c are [cstart[c], cstart[c+1]) */
+    int *dstart, *dpairs;   /* ndem + 1 offsets into dpairs: pairs of each demand, by coach */
+    int *prev_dem;          /* per previous entry: the demand it served, or -1 */
+    int *prev_pair;         /* per previous entry: its pair in A, or -1 */
+    int nP;                 /* |P| (distinct pairs) */
+    int P_dups;             /* pairs of P that share a demand with another (at most one kept) */
+    bool changes_limited;   /* params.max_changes >= 0 */
+    int need_kept;          /* P pairs the plan must keep: max(0, |P| - dups - K) */
+    int *nment_pairs;       /* per coach: allowed mentoring pairs */
+} dp_model;
+
+/* deploy_data.c */
+void dp_model_build(const cpd_scenario *s, dp_model *m);
+void dp_model_free(dp_model *m);
+/* The pin checks; adds errors to d and returns their number. */
+int dp_check_pins(const dp_model *m, cpd_diags *d);
+dp_fit dp_pair_fit(const dp_model *m, int c, int d);
+/* The pair index of (c, d), or -1 when it is not allowed. */
+int dp_find_pair(const dp_model *m, int c, int d);
+bool dp_is_never(const dp_model *m, int c, int t);
+double dp_rt(const dp_model *m, int c, int school);
+double dp_tcost(const dp_model *m, int c, int school);
+/* True when the coach has subjects and shares one with the teacher. */
+bool dp_shares_subject(const cpd_coach *c, const cpd_staff *t);
+/* Sets *out to a new string; appends to it (the plan's reason texts). */
+void dp_strcatf(char **out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* deploy_state.c: an assignment and its running loads. */
+typedef struct {
+    const dp_model *m;
+    int *assign;          /* per demand: pair, or -1 */
+    double *used;         /* per coach: hours incl. travel */
+    int *nat;             /* nc x ns: coachees of c at s */
+    int *nsch, *npeople, *nment;
+    int kept;             /* pairs of P assigned */
+    double obj;
+} dp_state;
+
+dp_state *dp_state_new(const dp_model *m);
+void dp_state_free(dp_state **st);
+void dp_state_clear(dp_state *st);
+void dp_state_copy(dp_state *dst, const dp_state *src);
+bool dp_state_can_add(const dp_state *st, int p);
+double dp_state_add(dp_state *st, int p);    /* returns the change of objective */
+double dp_state_remove(dp_state *st, int d); /* unassigns demand d; returns the change */
+double dp_state_objective(const dp_state *st); /* recomputed from scratch */
+/* Whether the state keeps every rule, max_changes included. */
+bool dp_state_feasible(const dp_state *st);
+/* The change of objective if pair p were added (travel when its school is new to the coach, the
+ * mentor's penalty beyond the soft limit). */
+double dp_state_gain(const dp_state *st, int p);
+/* The journal: every add and removal since the last commit can be undone back to a mark. */
+int dp_state_mark(dp_state *st);
+void dp_state_undo(dp_state *st, int mark);
+void dp_state_commit(dp_state *st);
+/* Coach c's assigned pairs (n of them); the list is reordered by every add and removal. */
+const int *dp_state_assigned(const dp_state *st, int c, int *n);
+/* Demand d failed to go in (dp_state_mark_tried) and none of its coaches changed since. */
+bool dp_state_unchanged(dp_state *st, int d);
+void dp_state_mark_tried(dp_state *st, int d);
+/* Room for one coach's list (npairs ints). */
+int *dp_state_scratch(dp_state *st);
+/* Recomputes hours and objective from scratch (running sums drift by rounding). */
+void dp_state_refresh(dp_state *st);
+
+/* Reads an assignment back from the x variables' values (x > 0.5). */
+void dp_state_from_x(dp_state *st, const double *x);
+
+/* deploy_heur.c */
+/* Construction, local search and max_changes repair; true when the plan keeps every rule. */
+bool dp_heuristic(dp_state *st);
+/* Rounds an LP solution (pair values) into st, then greedy fill and a local search (short
+ * unless thorough: GLPK calls it at many nodes). */
+bool dp_heuristic_from_lp(dp_state *st, const double *lpx, bool thorough);
+
+/* deploy_model.c: the engine model. Variables: x (one per pair, index = pair), then y, then e. */
+typedef struct {
+    int *yvar;  /* nc x ns: y[c,s] variable, or -1 */
+    int *evar;  /* per coach: e[c], or -1 */
+    int nvars;
+    int nrows;
+} dp_layout;
+
+cpd_engine *dp_build_engine(const dp_model *m, dp_layout *lay);
+void dp_layout_free(dp_layout *lay);
+/* The variable values of an assignment (nvars of them). */
+void dp_state_to_x(const dp_state *st, const dp_layout *lay, double *x);
+
+/* deploy_bound.c: a Lagrangian bound (max_changes relaxed too), aiming its steps at target (a
+ * plan's objective). xavg (npairs, may be NULL) receives a running average of the relaxed
+ * plans, a guide for dp_heuristic_from_lp; round (may be NULL) is handed that average now and
+ * then and returns the objective of the plan it made of it (-HUGE_VAL: none). */
+typedef double (*dp_round_fn)(void *ctx, const double *xavg);
+double dp_lagrangian_bound(const dp_model *m, double target, double seconds, int max_iter,
+                           double *xavg, dp_round_fn round, void *ctx);
+
+/* deploy_plan.c */
+void dp_plan_fill(const dp_state *st, cpd_deploy_plan *p);
+
+/* cpd_deploy.c */
+double dp_now(void); /* monotonic seconds */
+
+#endif
