@@ -1,0 +1,17 @@
+/* cpd_templates.h — template input files for a job: each file's header and one example row,
+ * and scenario.json with the defaults, as `cpdplan init JOB DIR` writes them.
+ *
+ * Ownership: nothing is returned that needs freeing. Files are written whole or not at all
+ * (cpd_out); an existing file is never overwritten. */
+#ifndef CPD_TEMPLATES_H
+#define CPD_TEMPLATES_H
+
+#include "cpd_err.h"
+
+/* Writes deploy's templates into dir (created if missing): schools.csv, travel.csv, staff.csv,
+ * coaches.csv, previous.csv, pins.csv and scenario.json. Returns CPD_OK; CPD_EINPUT when any of
+ * them already exists (an error names each one, nothing is written); CPD_EINTERNAL when
+ * writing failed (nothing is left behind). */
+cpd_code cpd_write_deploy_templates(const char *dir, cpd_diags *d);
+
+#endif
