@@ -1,0 +1,386 @@
+#!/bin/sh
+# run.sh — end-to-end tests of the cpdplan binary: sh tests/e2e/run.sh ./cpdplan
+# Runs the binary on the bundled scenario, generated ones and the golden bad-input cases in
+# tests/cases/, checks every output and every exit status, and ends with "N passed, M failed".
+# CPD_SANITIZED=1 (an ASan build): smaller generated trusts, no 1000-staff runs.
+
+BIN=${1:?usage: sh tests/e2e/run.sh ./cpdplan}
+case $BIN in /*) ;; *) BIN=$(pwd)/$BIN ;; esac
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
+TRUST=$ROOT/scenarios/trust
+CASES=$ROOT/tests/cases
+CSVCOL=$HERE/csvcol.awk
+SAN=${CPD_SANITIZED:-0}
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/cpd-e2e.XXXXXX") || exit 3
+trap 'rm -rf "$TMP"' EXIT
+trap 'exit 130' INT TERM
+
+if [ ! -x "$BIN" ]; then
+    echo "run.sh: '$BIN' is not an executable" >&2
+    exit 2
+fi
+
+passed=0
+failed=0
+
+# ---- helpers ----
+
+pass() { passed=$((passed + 1)); }
+fail() {
+    failed=$((failed + 1))
+    echo "FAIL: $*"
+}
+
+# run ARGS...: runs the binary, stdout in $TMP/out.txt, stderr in $TMP/err.txt, status in $rc.
+run() {
+    "$BIN" "$@" >"$TMP/out.txt" 2>"$TMP/err.txt"
+    rc=$?
+}
+
+# expect_rc WHAT WANT: the last run's status.
+expect_rc() {
+    if [ "$rc" = "$2" ]; then
+        pass
+    else
+        fail "$1: exit status $rc, expected $2; stderr: $(head -c 600 "$TMP/err.txt")"
+    fi
+}
+
+# expect_in FILE WHAT TEXT: FILE holds TEXT (a fixed string).
+expect_in() {
+    if grep -F -q -- "$3" "$1"; then
+        pass
+    else
+        fail "$2: '$3' not found in $(basename "$1"): $(head -c 600 "$1")"
+    fi
+}
+
+# json_field FILE KEY: the value of "KEY" in a pretty-printed JSON file (first match).
+json_field() {
+    sed -n "s/^[[:space:]]*\"$2\":[[:space:]]*\"\{0,1\}\([^\",]*\)\"\{0,1\},\{0,1\}[[:space:]]*$/\1/p" \
+        "$1" | head -n 1
+}
+
+# col FILE COLS: the named columns of a CSV file, tab-separated, without the header.
+col() { awk -v cols="$2" -f "$CSVCOL" "$1"; }
+
+# expect_header FILE COL...: the CSV header names each column.
+expect_header() {
+    _file=$1
+    shift
+    for _col in "$@"; do
+        if head -n 1 "$_file" | tr -d '\r\357\273\277' | tr ',' '\n' | grep -x -q -- "$_col"; then
+            pass
+        else
+            fail "$(basename "$_file"): no column '$_col' in header: $(head -n 1 "$_file")"
+        fi
+    done
+}
+
+# expect_plan WHAT OUT: every output of a deploy plan is there and well formed.
+expect_plan() {
+    for _f in deployment.csv coach_load.csv unmet.csv changes.csv summary.json report.html; do
+        if [ -s "$2/$_f" ]; then pass; else fail "$1: $_f missing or empty"; fi
+    done
+    [ -s "$2/deployment.csv" ] && expect_header "$2/deployment.csv" teacher coach hours travel_minutes
+    [ -s "$2/coach_load.csv" ] && expect_header "$2/coach_load.csv" coach hours_used hours_available
+    [ -s "$2/unmet.csv" ] && expect_header "$2/unmet.csv" teacher reason
+    for _key in job status objective bound gap seconds; do
+        if grep -q "\"$_key\":" "$2/summary.json" 2>/dev/null; then
+            pass
+        else
+            fail "$1: summary.json has no '$_key'"
+        fi
+    done
+    if grep -q -i '</html>' "$2/report.html" 2>/dev/null; then pass; else fail "$1: report.html is not a whole HTML page"; fi
+}
+
+# expect_verified WHAT DIR OUT: `cpdplan verify` accepts the plan.
+expect_verified() {
+    run verify "$2" --plan "$3"
+    expect_rc "$1: verify" 0
+    expect_in "$TMP/out.txt" "$1: verify" "verify: plan keeps every rule"
+}
+
+# expect_no_output WHAT DIR: DIR was not created, or holds no file at all.
+expect_no_output() {
+    if [ ! -e "$2" ] || [ -z "$(ls -A "$2" 2>/dev/null)" ]; then
+        pass
+    else
+        fail "$1: files were written: $(ls -A "$2" | tr '\n' ' ')"
+    fi
+}
+
+# ---- (a) the bundled scenario ----
+
+test_bundled() {
+    out=$TMP/trust-out
+    run deploy "$TRUST" -o "$out" --quiet
+    expect_rc "deploy trust" 0
+    expect_plan "deploy trust" "$out"
+    st=$(json_field "$out/summary.json" status)
+    if [ "$st" = optimal ]; then pass; else fail "deploy trust: status '$st', expected optimal"; fi
+    expect_verified "deploy trust" "$TRUST" "$out"
+    # every intensive need has a coach: each intensive teacher has a coaching row with a coach
+    col "$TRUST/staff.csv" id,need | awk -F '\t' '$2 == "intensive" { print $1 }' | sort >"$TMP/intensive"
+    col "$out/deployment.csv" teacher,service,coach |
+        awk -F '\t' '$2 == "coaching" && $3 != "" { print $1 }' | sort -u >"$TMP/coached"
+    missing=$(comm -23 "$TMP/intensive" "$TMP/coached" | tr '\n' ' ')
+    if [ -s "$TMP/intensive" ] && [ -z "$missing" ]; then
+        pass
+    else
+        fail "deploy trust: intensive needs without a coach: ${missing:-(no intensive needs read)}"
+    fi
+    # the terminal table and --json
+    run deploy "$TRUST" -o "$TMP/trust-table"
+    expect_rc "deploy trust (table)" 0
+    expect_in "$TMP/out.txt" "deploy trust (table)" "Plan written to"
+    run deploy "$TRUST" -o "$TMP/trust-json" --json
+    expect_rc "deploy trust --json" 0
+    expect_in "$TMP/out.txt" "deploy trust --json" '"status"'
+    if grep -q 'Plan written' "$TMP/out.txt"; then fail "deploy --json: the table was printed too"; else pass; fi
+    run check "$TRUST"
+    expect_rc "check trust" 0
+    expect_in "$TMP/out.txt" "check trust" "ok (6 schools,"
+}
+
+# ---- (b) generated trusts, (c) determinism, (d) a short time limit ----
+
+# gen_solve NAME STAFF SCHOOLS SEED [deploy options]: generate, solve, verify.
+gen_solve() {
+    _name=$1
+    _dir=$TMP/$1
+    run generate deploy "$_dir" --staff "$2" --schools "$3" --seed "$4"
+    expect_rc "generate $_name" 0
+    shift 4
+    run deploy "$_dir" -o "$_dir/out" --quiet "$@"
+    expect_rc "deploy $_name" 0
+    expect_plan "deploy $_name" "$_dir/out"
+    expect_verified "deploy $_name" "$_dir" "$_dir/out"
+}
+
+test_generated() {
+    if [ "$SAN" = 1 ]; then n=120 k=3; else n=300 k=8; fi
+    for seed in 1 2 3; do
+        gen_solve "gen$n-s$seed" $n $k $seed -t 10
+    done
+    run generate deploy "$TMP/gen-again" --staff $n --schools $k --seed 1
+    if cmp -s "$TMP/gen$n-s1/staff.csv" "$TMP/gen-again/staff.csv" &&
+        cmp -s "$TMP/gen$n-s1/coaches.csv" "$TMP/gen-again/coaches.csv"; then
+        pass
+    else
+        fail "generate: the same seed gave different files"
+    fi
+    run generate deploy "$TMP/gen$n-s1" --staff $n --seed 1
+    expect_rc "generate over existing files" 2
+    expect_in "$TMP/err.txt" "generate over existing files" "already exists"
+    [ "$SAN" = 1 ] && return
+    gen_solve gen1000 1000 25 1 -t 20
+    # (d) one second: the construction heuristic still gives a plan that verifies
+    run deploy "$TMP/gen1000" -o "$TMP/gen1000/out-1s" --quiet --time-limit 1
+    expect_rc "deploy gen1000 -t 1" 0
+    expect_plan "deploy gen1000 -t 1" "$TMP/gen1000/out-1s"
+    expect_verified "deploy gen1000 -t 1" "$TMP/gen1000" "$TMP/gen1000/out-1s"
+}
+
+# same_plan WHAT A B: two plan folders agree byte for byte (summary.json but its seconds).
+same_plan() {
+    for _f in deployment.csv coach_load.csv unmet.csv changes.csv; do
+        if cmp -s "$2/$_f" "$3/$_f"; then pass; else fail "$1: $_f differs between two runs"; fi
+    done
+    grep -v '"seconds"' "$2/summary.json" >"$TMP/sum.a" 2>/dev/null
+    grep -v '"seconds"' "$3/summary.json" >"$TMP/sum.b" 2>/dev/null
+    if [ -s "$TMP/sum.a" ] && cmp -s "$TMP/sum.a" "$TMP/sum.b"; then
+        pass
+    else
+        fail "$1: summary.json differs between two runs (seconds aside)"
+    fi
+}
+
+# Byte-identical plans are promised for runs that end by proof, not by the clock (where the
+# work done before the limit depends on the machine's speed): the bundled trust and a small
+# generated one, both solved to optimality in a fraction of a second.
+test_determinism() {
+    run deploy "$TRUST" -o "$TMP/det-1" --quiet
+    run deploy "$TRUST" -o "$TMP/det-2" --quiet
+    same_plan "determinism (trust)" "$TMP/det-1" "$TMP/det-2"
+    gen_solve gen100-s3 100 2 3 -t 30
+    st=$(json_field "$TMP/gen100-s3/out/summary.json" status)
+    if [ "$st" = optimal ]; then pass; else fail "deploy gen100-s3: status '$st', expected optimal"; fi
+    run deploy "$TMP/gen100-s3" -o "$TMP/gen100-s3/out-again" --quiet -t 30
+    same_plan "determinism (generated)" "$TMP/gen100-s3/out" "$TMP/gen100-s3/out-again"
+}
+
+# ---- (e) golden bad-input cases ----
+
+# A case folder: the inputs, expected_status, expected_stderr (lines that must each appear in
+# stderr) and, optionally, command (default deploy; check runs `cpdplan check DIR`).
+test_case() {
+    name=$(basename "$1")
+    want=$(cat "$1/expected_status" 2>/dev/null)
+    if [ -z "$want" ]; then
+        fail "case $name: no expected_status"
+        return
+    fi
+    cmd=$(cat "$1/command" 2>/dev/null || echo deploy)
+    out=$TMP/case-$name
+    if [ "$cmd" = deploy ]; then run deploy "$1" -o "$out"; else run "$cmd" "$1"; fi
+    expect_rc "case $name" "$want"
+    while IFS= read -r line || [ -n "$line" ]; do
+        [ -n "$line" ] && expect_in "$TMP/err.txt" "case $name" "$line"
+    done <"$1/expected_stderr"
+    expect_no_output "case $name" "$out"
+    expect_no_output "case $name (DIR/out)" "$1/out"
+}
+
+test_cases() {
+    n=0
+    for c in "$CASES"/*/; do
+        [ -f "$c/expected_status" ] || continue
+        test_case "${c%/}"
+        n=$((n + 1))
+    done
+    if [ $n -ge 12 ]; then pass; else fail "only $n golden cases in tests/cases (12 or more expected)"; fi
+}
+
+# ---- (f) verify catches a tampered plan ----
+
+# tamper WHAT AWK-PROGRAM: copies the trust plan, rewrites deployment.csv, expects breaches.
+tamper() {
+    t=$TMP/tamper
+    rm -rf "$t"
+    cp -R "$TMP/trust-out" "$t"
+    awk -F ',' -v OFS=',' "$2" "$TMP/trust-out/deployment.csv" >"$t/deployment.csv"
+    if cmp -s "$t/deployment.csv" "$TMP/trust-out/deployment.csv"; then
+        fail "verify ($1): the tampering changed nothing"
+        return
+    fi
+    run verify "$TRUST" --plan "$t"
+    expect_rc "verify ($1)" 1
+    expect_in "$TMP/err.txt" "verify ($1)" "verify: "
+    expect_in "$TMP/err.txt" "verify ($1)" "breach"
+}
+
+test_tamper() {
+    [ -f "$TMP/trust-out/deployment.csv" ] || { fail "verify: no plan to tamper with"; return; }
+    h=$(head -n 1 "$TMP/trust-out/deployment.csv")
+    hc=$(echo "$h" | tr ',' '\n' | grep -n -x hours | cut -d: -f1)
+    cc=$(echo "$h" | tr ',' '\n' | grep -n -x coach | cut -d: -f1)
+    sc=$(echo "$h" | tr ',' '\n' | grep -n -x service | cut -d: -f1)
+    # more hours for one row than the load file says (and than the need asks)
+    tamper "hours changed" "NR == 2 { \$$hc = \$$hc + 5 } { print }"
+    # a coaching row handed to a senior leader, who provides no coaching
+    tamper "coach swapped" "NR > 1 && !done && \$$sc == \"coaching\" { \$$cc = \"SL01\"; done = 1 } { print }"
+    # a teacher's row given twice: a demand met twice, the coach's load off
+    tamper "row duplicated" "{ print } NR == 2 { print }"
+}
+
+# ---- (g) init ----
+
+test_init() {
+    dir=$TMP/tpl
+    run init deploy "$dir"
+    expect_rc "init deploy" 0
+    for f in schools.csv staff.csv coaches.csv previous.csv pins.csv travel.csv scenario.json; do
+        if [ -s "$dir/$f" ]; then pass; else fail "init deploy: $f not written"; fi
+    done
+    run check "$dir"
+    expect_rc "check on templates" 0
+    run deploy "$dir" -o "$dir/out" --quiet
+    expect_rc "deploy on templates" 0
+    cp "$dir/staff.csv" "$TMP/staff.before"
+    run init deploy "$dir"
+    expect_rc "init over existing files" 2
+    expect_in "$TMP/err.txt" "init over existing files" "already exists"
+    if cmp -s "$dir/staff.csv" "$TMP/staff.before"; then pass; else fail "init overwrote staff.csv"; fi
+    run init inset "$TMP/tpl-inset"
+    expect_rc "init inset" 2
+    expect_in "$TMP/err.txt" "init inset" "cpdplan: 'inset' is not available yet in this version"
+}
+
+# ---- (h) --export-model ----
+
+test_export() {
+    for ext in lp mps; do
+        m=$TMP/model.$ext
+        run deploy "$TRUST" -o "$TMP/export-$ext" --quiet --export-model "$m"
+        expect_rc "deploy --export-model .$ext" 0
+        if [ -s "$m" ]; then pass; else fail "--export-model: $m not written"; continue; fi
+        command -v glpsol >/dev/null 2>&1 || continue
+        if [ $ext = lp ]; then fmt=--lp; else fmt=--freemps; fi
+        if glpsol $fmt "$m" --check >"$TMP/glpsol.txt" 2>&1; then
+            pass
+        else
+            fail "glpsol cannot read the exported .$ext model: $(tail -n 3 "$TMP/glpsol.txt")"
+        fi
+    done
+    run deploy "$TRUST" -o "$TMP/export-bad" --export-model "$TMP/model.txt"
+    expect_rc "deploy --export-model .txt" 2
+}
+
+# ---- (i) usage ----
+
+test_usage() {
+    run --version
+    expect_rc "--version" 0
+    expect_in "$TMP/out.txt" "--version" "cpdplan 0.1.0"
+    run deploy
+    expect_rc "deploy without DIR" 2
+    expect_in "$TMP/err.txt" "deploy without DIR" "Try 'cpdplan deploy --help'."
+    run deploy "$TRUST" --time-limit abc -o "$TMP/usage-out"
+    expect_rc "deploy --time-limit abc" 2
+    expect_in "$TMP/err.txt" "deploy --time-limit abc" \
+        "cpdplan deploy: --time-limit needs a number of seconds (got 'abc')"
+    expect_no_output "deploy --time-limit abc" "$TMP/usage-out"
+    run deploy "$TRUST" --gap x --max-changes -3 --frobnicate
+    expect_rc "deploy with three bad options" 2
+    expect_in "$TMP/err.txt" "all argument errors at once" "--gap needs"
+    expect_in "$TMP/err.txt" "all argument errors at once" "--max-changes needs"
+    expect_in "$TMP/err.txt" "all argument errors at once" "unknown option '--frobnicate'"
+    run deploy "$TRUST" -o "$TRUST/staff.csv"
+    expect_rc "deploy -o FILE" 2
+    run deploy "$TMP/no-such-folder"
+    expect_rc "deploy on a missing folder" 2
+    run frobnicate
+    expect_rc "unknown command" 2
+    expect_in "$TMP/err.txt" "unknown command" "deploy"
+    run inset "$TRUST"
+    expect_rc "inset" 2
+    expect_in "$TMP/err.txt" "inset" "not available yet"
+    run generate onboard "$TMP/x" --staff 10
+    expect_rc "generate onboard" 2
+    run generate deploy "$TMP/x" --staff many
+    expect_rc "generate --staff many" 2
+    run verify "$TRUST" --plan "$TMP/no-such-plan"
+    expect_rc "verify without a plan" 2
+    "$BIN" help deploy >"$TMP/help1.txt" 2>&1
+    "$BIN" deploy --help >"$TMP/help2.txt" 2>&1
+    if cmp -s "$TMP/help1.txt" "$TMP/help2.txt" && [ -s "$TMP/help1.txt" ]; then
+        pass
+    else
+        fail "'cpdplan help deploy' and 'cpdplan deploy --help' differ"
+    fi
+    for c in deploy check verify init generate; do
+        run "$c" --help
+        expect_rc "$c --help" 0
+        wide=$(awk 'length > 80' "$TMP/out.txt" | head -n 1)
+        if [ -z "$wide" ] && [ "$(wc -l <"$TMP/out.txt")" -le 24 ]; then
+            pass
+        else
+            fail "$c --help does not fit an 80x24 terminal"
+        fi
+    done
+}
+
+test_bundled
+test_generated
+test_determinism
+test_cases
+test_tamper
+test_init
+test_export
+test_usage
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
