@@ -1,0 +1,120 @@
+#!/bin/sh
+# bench.sh — cpdplan deploy on generated trusts of growing size, and CBC on the same models:
+#   sh tests/bench/bench.sh ./cpdplan            (what `make bench` runs)
+# For each size: our wall time, peak memory, objective, bound and proven gap (from
+# summary.json), and, when `cbc` is installed, CBC's time and objective on the model exported
+# with --export-model, with the ratio of the two times. Sizes and the time limit can be set:
+#   BENCH_SIZES="200 500" BENCH_TIME_LIMIT=30 sh tests/bench/bench.sh ./cpdplan
+
+BIN=${1:?usage: sh tests/bench/bench.sh ./cpdplan}
+case $BIN in /*) ;; *) BIN=$(pwd)/$BIN ;; esac
+SIZES=${BENCH_SIZES:-200 500 1000 2000}
+LIMIT=${BENCH_TIME_LIMIT:-60}
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/cpd-bench.XXXXXX") || exit 3
+trap 'rm -rf "$TMP"' EXIT
+trap 'exit 130' INT TERM
+
+TIME=
+if [ -x /usr/bin/time ] && /usr/bin/time -f '%e %M' true >/dev/null 2>&1; then
+    TIME=/usr/bin/time
+else
+    echo "note: /usr/bin/time (GNU) not found, so no peak memory; install it: apt-get install time" >&2
+fi
+CBC=$(command -v cbc 2>/dev/null)
+[ -n "$CBC" ] || echo "note: cbc not found, so no CBC column; install it: apt-get install coinor-cbc" >&2
+
+# json_field FILE KEY: a value of a pretty-printed JSON file (first match), quotes removed.
+json_field() {
+    sed -n "s/^[[:space:]]*\"$2\":[[:space:]]*\"\{0,1\}\([^\",]*\)\"\{0,1\},\{0,1\}[[:space:]]*$/\1/p" \
+        "$1" | head -n 1
+}
+
+now() { date +%s.%N 2>/dev/null || date +%s; }
+elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
+
+# timed OUTFILE CMD...: runs CMD, its stdout+stderr in OUTFILE; sets secs and peak_mb.
+timed() {
+    out=$1
+    shift
+    if [ -n "$TIME" ]; then
+        $TIME -f 'BENCH-TIME %e %M' -o "$TMP/time.txt" "$@" >"$out" 2>&1
+        status=$?
+        secs=$(awk '/^BENCH-TIME/ { printf "%.2f", $2 }' "$TMP/time.txt")
+        peak_mb=$(awk '/^BENCH-TIME/ { printf "%.0f", $3 / 1024 }' "$TMP/time.txt")
+    else
+        t0=$(now)
+        "$@" >"$out" 2>&1
+        status=$?
+        secs=$(elapsed "$t0" "$(now)")
+        peak_mb=-
+    fi
+}
+
+# cbc_run MODEL SENSE: CBC on an exported model; sets cbc_secs and cbc_obj ("error" when CBC
+# could not read the model or found no plan).
+cbc_run() {
+    cbc_secs=- cbc_obj=-
+    [ -n "$CBC" ] || return
+    sense=
+    [ "$2" = max ] && sense=-max
+    timed "$TMP/cbc.txt" "$CBC" "$1" $sense -sec "$LIMIT" -solve -quit
+    cbc_secs=$secs
+    cbc_obj=$(sed -n 's/^Objective value:[[:space:]]*\([-+0-9.eE]*\).*/\1/p' "$TMP/cbc.txt" | tail -n 1)
+    if [ -z "$cbc_obj" ] || grep -q -E 'errors on input|not valid' "$TMP/cbc.txt"; then
+        cbc_obj=error
+    else
+        cbc_obj=$(awk -v v="$cbc_obj" 'BEGIN { printf "%.10g", v }')
+    fi
+}
+
+# cbc_best DIR: CBC on DIR/model.mps, as --export-model wrote it (a maximisation is written as
+# the minimisation of its negation, which the file's first line says: the sign is turned back);
+# when CBC cannot read that, on the same model exported as .lp (marked "lp" in the table).
+cbc_best() {
+    cbc_run "$1/model.mps" min
+    if [ "$cbc_obj" != error ] && [ "$cbc_obj" != - ] &&
+        grep -q 'minimises the negated objective' "$1/model.mps" 2>/dev/null; then
+        cbc_obj=$(awk -v v="$cbc_obj" 'BEGIN { printf "%.10g", -v }')
+    fi
+    [ "$cbc_obj" = error ] || return
+    "$BIN" deploy "$1" -o "$1/out-lp" --quiet --time-limit 0.01 --export-model "$1/model.lp" \
+        >/dev/null 2>&1
+    cbc_run "$1/model.lp" min
+    [ "$cbc_obj" = error ] || { cbc_obj="$cbc_obj(lp)"; lp_used=1; }
+}
+
+row() {
+    printf '%6s %7s %7s %9s %8s %7s %11s %11s %9s %8s %15s %6s\n' "$@"
+}
+
+lp_used=
+echo "cpdplan deploy on generated trusts (seed 1, schools = staff/50, time limit ${LIMIT}s)"
+row staff schools coaches status seconds peak_MB objective bound gap cbc_s cbc_objective ratio
+for n in $SIZES; do
+    k=$((n / 50))
+    [ "$k" -ge 1 ] || k=1
+    dir=$TMP/trust$n
+    "$BIN" generate deploy "$dir" --staff "$n" --schools "$k" --seed 1 >/dev/null || exit 3
+    coaches=$(($(wc -l <"$dir/coaches.csv") - 1))
+    timed "$TMP/run.txt" "$BIN" deploy "$dir" -o "$dir/out" --quiet --time-limit "$LIMIT" \
+        --export-model "$dir/model.mps"
+    if [ "$status" -ne 0 ]; then
+        row "$n" "$k" "$coaches" "exit$status" "$secs" "$peak_mb" - - - - - -
+        sed 's/^/    /' "$TMP/run.txt" | head -n 5
+        continue
+    fi
+    sum=$dir/out/summary.json
+    ours=$secs
+    ours_mb=$peak_mb
+    cbc_best "$dir"
+    ratio=-
+    case $cbc_obj in -|error) ;; *) ratio=$(awk -v a="$cbc_secs" -v b="$ours" \
+        'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }') ;; esac
+    row "$n" "$k" "$coaches" "$(json_field "$sum" status)" "$ours" "$peak_mb" \
+        "$(json_field "$sum" objective)" "$(json_field "$sum" bound)" "$(json_field "$sum" gap)" \
+        "$cbc_secs" "$cbc_obj" "$ratio"
+done
+echo "ratio = CBC seconds / cpdplan seconds (above 1: cpdplan is faster). cpdplan's seconds"
+echo "include reading the files, building the model, the heuristic, GLPK and writing the plan."
+[ -n "$lp_used" ] && echo "(lp): CBC could not read the .mps export, so it solved the same model exported as .lp."
+exit 0
