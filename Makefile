@@ -23,13 +23,14 @@ LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
 CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/%.o)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-DEB_PKGS := build-essential pkg-config libglpk-dev libcsv-dev libcjson-dev libcmocka-dev
+DEB_PKGS := build-essential pkg-config libglpk-dev libcsv-dev libcjson-dev libcmocka-dev \
+            glpk-utils valgrind
 
-.PHONY: all test unit e2e sanitize demo bench deps install uninstall clean format lint
+.PHONY: all test unit e2e sanitize valgrind demo bench deps install uninstall clean format lint
 all: cpdplan
 
 cpdplan: $(BUILD)/cpdplan
-	cp $< $@
+	cp $< $@.tmp && mv -f $@.tmp $@
 
 $(BUILD)/cpdplan: $(CLI_OBJ) $(BUILD)/libcpd.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libcpd.a $(DEP_LIBS)
@@ -43,9 +44,9 @@ $(BUILD)/%.o: %.c
 
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libcpd.a
 	@mkdir -p $(dir $@)
-	$(CC) $(WARN) $(CFLAGS) $(INC) $(DEP_CFLAGS) $(CMOCKA_CFLAGS) -o $@ $< $(BUILD)/libcpd.a $(CMOCKA_LIBS) $(DEP_LIBS)
+	$(CC) $(WARN) $(CFLAGS) $(INC) $(DEP_CFLAGS) $(CMOCKA_CFLAGS) -MMD -MP -o $@ $< $(BUILD)/libcpd.a $(CMOCKA_LIBS) $(DEP_LIBS)
 
--include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(UNIT_BIN:=.d)
 
 # Unit tests, then the end-to-end tests on the built binary.
 unit: $(UNIT_BIN)
@@ -54,10 +55,11 @@ unit: $(UNIT_BIN)
 e2e: cpdplan
 	@sh tests/e2e/run.sh ./cpdplan
 
-# `make test`: the whole suite, plain and again under ASan+UBSan.
-test:
+# `make test`: the whole suite, plain, again under ASan+UBSan, and under valgrind.
+test: deps
 	$(MAKE) unit e2e
 	$(MAKE) sanitize
+	$(MAKE) valgrind
 
 sanitize:
 	$(MAKE) BUILD=build-asan CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
@@ -65,7 +67,13 @@ sanitize:
 	@set -e; for t in $(UNIT_SRC:tests/unit/%.c=build-asan/tests/%); do echo "== asan $$t"; $$t; done
 	@CPD_SANITIZED=1 sh tests/e2e/run.sh ./build-asan/cpdplan
 
-# Installs the Debian packages that are missing, builds, and runs every job on the bundled scenario.
+# Every unit test and one deploy run under valgrind: any error or leak fails.
+VALGRIND := valgrind -q --leak-check=full --show-leak-kinds=definite,indirect --errors-for-leak-kinds=definite,indirect --error-exitcode=1
+valgrind: cpdplan $(UNIT_BIN)
+	@set -e; for t in $(UNIT_BIN); do echo "== valgrind $$t"; $(VALGRIND) $$t >/dev/null; done
+	@rm -rf $(BUILD)/vg-out && $(VALGRIND) ./cpdplan deploy scenarios/trust -q -o $(BUILD)/vg-out && echo "== valgrind deploy: clean"
+
+# Installs the Debian packages that are missing (build, tests, demo).
 deps:
 	@missing=""; for p in $(DEB_PKGS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
@@ -74,6 +82,7 @@ deps:
 	  else sudo apt-get update -qq && sudo apt-get install -y -qq $$missing; fi; \
 	fi
 
+# Builds and runs every job on the bundled scenario.
 demo: deps
 	$(MAKE) cpdplan
 	./cpdplan deploy scenarios/trust --out $(BUILD)/demo/deploy

@@ -574,16 +574,6 @@ typedef struct {
     bool *worked;   /* ncoaching x nschools */
 } last_term;
 
-static bool fits_subject(const cpd_coach *c, const cpd_staff *t)
-{
-    if (c->subjects.n == 0 || t->subjects.n == 0)
-        return true;
-    for (int i = 0; i < t->subjects.n; i++)
-        if (cpd_strlist_has(&c->subjects, t->subjects.items[i]))
-            return true;
-    return false;
-}
-
 static double trip_hours(const cpd_scenario *s, const cpd_coach *c, int school)
 {
     return c->school == school ? 0 : 2 * cpd_scenario_travel(s, c->school, school) / 60;
@@ -599,7 +589,7 @@ static double added_hours(const gen *g, const last_term *lt, int c, int t)
     double h = g->s->params.need_hours[st->need];
     if (new_school)
         h += trip_hours(g->s, k, st->school);
-    if (!fits_subject(k, st) || lt->used[c] + h > k->hours + 1e-9)
+    if (!cpd_coach_shares_subject(k, st) || lt->used[c] + h > k->hours + 1e-9)
         return -1;
     if (k->max_coachees > 0 && lt->coachees[c] >= k->max_coachees)
         return -1;
@@ -636,7 +626,7 @@ static int subject_coach(gen *g, int t)
 {
     double *w = cpd_xcalloc((size_t)g->ncoaching + 1, sizeof(double));
     for (int c = 0; c < g->ncoaching; c++)
-        w[c] = fits_subject(&g->s->coaches[c], &g->s->staff[t]);
+        w[c] = cpd_coach_shares_subject(&g->s->coaches[c], &g->s->staff[t]);
     int c = rng_weighted(&g->r, w, g->ncoaching);
     free(w);
     return c;
@@ -754,7 +744,8 @@ static void make_never_pins(gen *g)
     int want = rng_int(&g->r, 2, 3), made = 0;
     for (int tries = 0; tries < 200 && made < want; tries++) {
         int t = rng_int(&g->r, 0, s->nstaff - 1), c = rng_int(&g->r, 0, g->ncoaching - 1);
-        if (s->staff[t].need == CPD_NEED_NONE || !fits_subject(&s->coaches[c], &s->staff[t]) ||
+        if (s->staff[t].need == CPD_NEED_NONE ||
+            !cpd_coach_shares_subject(&s->coaches[c], &s->staff[t]) ||
             is_previous(s, c, t) || is_pinned(s, c, t))
             continue;
         cpd_scenario_add_pin(g->s, c, t, false, 0);

@@ -53,6 +53,16 @@ bool cpd_strlist_has(const cpd_strlist *l, const char *item)
     return false;
 }
 
+bool cpd_coach_shares_subject(const cpd_coach *c, const cpd_staff *t)
+{
+    if (c->subjects.n == 0 || t->subjects.n == 0)
+        return true;
+    for (int i = 0; i < t->subjects.n; i++)
+        if (cpd_strlist_has(&c->subjects, t->subjects.items[i]))
+            return true;
+    return false;
+}
+
 void cpd_strlist_clear(cpd_strlist *l)
 {
     for (int i = 0; i < l->n; i++)

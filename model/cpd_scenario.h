@@ -143,6 +143,9 @@ void cpd_scenario_init_travel(cpd_scenario *s, double default_minutes);
 /* One-way minutes from a base (a school or CPD_TRUST_SCHOOL) to a school. */
 double cpd_scenario_travel(const cpd_scenario *s, int from, int to);
 
+/* A coach with no subjects, or a teacher with none, fits any; else they share one. */
+bool cpd_coach_shares_subject(const cpd_coach *c, const cpd_staff *t);
+
 void cpd_strlist_add(cpd_strlist *l, const char *item);
 bool cpd_strlist_has(const cpd_strlist *l, const char *item);
 void cpd_strlist_clear(cpd_strlist *l);

@@ -120,19 +120,10 @@ static double round_trip(const cpd_scenario *s, const cpd_coach *c, int school)
     return c->school == school ? 0 : 2 * cpd_scenario_travel(s, c->school, school);
 }
 
-static bool shares_subject(const cpd_coach *c, const cpd_staff *t)
-{
-    if (c->subjects.n == 0 || t->subjects.n == 0)
-        return true;
-    for (int i = 0; i < t->subjects.n; i++)
-        if (cpd_strlist_has(&c->subjects, t->subjects.items[i]))
-            return true;
-    return false;
-}
-
 static bool subject_fits(const cpd_scenario *s, const cpd_coach *c, const cpd_staff *t, int svc)
 {
-    return svc == CPD_SERVICE_SENIOR || !s->params.subject_fit_required || shares_subject(c, t);
+    return svc == CPD_SERVICE_SENIOR || !s->params.subject_fit_required ||
+           cpd_coach_shares_subject(c, t);
 }
 
 static bool same_school_fits(const cpd_scenario *s, const cpd_coach *c, const cpd_staff *t,
