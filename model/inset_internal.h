@@ -1,0 +1,118 @@
+/* inset_internal.h — the inset job's inside, shared by model/cpd_inset.c and model/inset_*.c:
+ * the runs, who may attend what and at what value (inset_data.c), an allocation and its moves
+ * (inset_heur.c), the Lagrangian bound (inset_bound.c), the formulation (inset_model.c) and the
+ * plan and checks in words (inset_plan.c). Not for other layers.
+ *
+ * Ownership: is_model_build fills an is_model that owns its arrays (is_model_free); an is_state
+ * is owned by its creator (is_state_new / is_state_free). Both refer to the inset by pointer. */
+#ifndef INSET_INTERNAL_H
+#define INSET_INTERNAL_H
+
+#include "cpd_inset.h"
+
+#include <stdint.h>
+
+#define IS_FREE (-1) /* sched: no place in the slot (the slack u[t,s]) */
+#define IS_BUSY (-2) /* sched: delivering a held run in the slot */
+#define IS_MAX_SLOTS 16
+
+/* A run r = (workshop, start): the same people in slots start..start+len-1. */
+typedef struct {
+    int workshop, start, len; /* start is 1-based */
+    int cap, min;             /* min > 0: cancellable (z[r]) */
+} is_run;
+
+typedef struct {
+    const cpd_inset *p;
+    int S, T, W, K;      /* slots, staff, workshops, the longest choice list */
+    is_run *runs;        /* sorted by workshop then start */
+    int nruns;
+    int *rank;           /* T x W: choice rank 1..K, 0 when not a choice */
+    unsigned char *ok;   /* T x W: may attend (audience, not a facilitator, no never pin) */
+    unsigned char *mand; /* T x W: mandatory for the person's role (and ok) */
+    int *pin;            /* T x W: must pin slot (0: any), -1: none */
+    double *val;         /* T x W: value of one slot's place */
+    int *nmand;          /* per staff: mandatory workshops */
+    int *nchoices;       /* per staff: choices they may attend */
+    int *rmin;           /* per staff: the fewest top choices that fill their day (K+1: none) */
+    int *fixed_busy;     /* T x S: always-held runs the person delivers in the slot */
+    int *fstart, *fruns; /* per staff: runs they deliver, fruns[fstart[t]..fstart[t+1]) */
+    int R;               /* fairness level: people with choices take ranks <= max(R, rmin) */
+    double U, M;         /* penalties: an unplaced slot, a missed mandatory workshop */
+    double vmax;         /* the largest value of one slot's place */
+} is_model;
+
+/* inset_data.c */
+void is_model_build(const cpd_inset *p, is_model *m);
+void is_model_free(is_model *m);
+size_t is_tw(const is_model *m, int t, int w);
+/* Whether t may take a place in w at the current fairness level. */
+bool is_allowed(const is_model *m, int t, int w);
+/* The run of w covering slot s (1-based), or -1. */
+int is_run_covering(const is_model *m, int w, int s);
+bool is_run_covers(const is_run *r, int s);
+/* The objective value of a place in run r for t: len * value (+ M when mandatory). */
+double is_score(const is_model *m, int t, int r);
+/* The count of people (not delivering an always-held run) and seats in slot s. */
+void is_slot_count(const is_model *m, int s, int *people, int *seats);
+
+/* inset_heur.c: an allocation. */
+typedef struct {
+    const is_model *m;
+    int *sched;              /* T x S: run, IS_FREE or IS_BUSY */
+    int *size;               /* per run */
+    unsigned char *cancelled; /* per run (cancellable runs only) */
+    unsigned char *used;     /* T x W: attends w */
+    const double *price;     /* per run, or NULL: the construction's guide (Lagrangian) */
+    /* scratch for the per-person search */
+    void *dfs;
+} is_state;
+
+is_state *is_state_new(const is_model *m);
+void is_state_free(is_state **st);
+void is_state_copy(is_state *dst, const is_state *src);
+double is_state_objective(const is_state *st);
+int is_state_unplaced(const is_state *st);
+int is_state_missed(const is_state *st);
+/* Checks every rule of the model; true when the allocation keeps them all. */
+bool is_state_feasible(const is_state *st);
+/* Construction, min_size repair and local search at the model's level. */
+void is_heuristic(is_state *st);
+
+/* The best schedule of one person over runs with the given per-run scores (score[r], -HUGE_VAL
+ * when not available), fixed busy slots and optional busy slots (cancellable runs they deliver:
+ * worth 0). Writes S entries to out; returns the value, -HUGE_VAL when no schedule keeps the
+ * person's pins. Used by the heuristic and by the bound. */
+double is_best_schedule(const is_model *m, void *dfs, int t, const double *score,
+                        const unsigned char *busy, const unsigned char *optional, int *out);
+void *is_dfs_new(const is_model *m);
+bool is_dfs_exact(const void *d); /* the last search was complete */
+void is_dfs_free(void **d);
+
+/* inset_bound.c: a Lagrangian bound (capacity rows relaxed); price receives the final
+ * multipliers (per run), a guide for the construction. */
+double is_lagrangian_bound(const is_model *m, double target, int iters, double *price);
+
+/* inset_model.c */
+typedef struct {
+    int *xstart;  /* per staff: first x variable; x vars of t follow in run order */
+    int *xrun;    /* per x variable: its run */
+    int nx;
+    int *uvar;    /* T x S, or -1 */
+    int *zvar;    /* per run, or -1 */
+    int *mvar;    /* T x W, or -1 */
+    int nvars, nrows;
+} is_layout;
+
+cpd_engine *is_build_engine(const is_model *m, is_layout *lay);
+void is_layout_free(is_layout *lay);
+void is_state_to_x(const is_state *st, const is_layout *lay, double *x);
+void is_state_from_x(is_state *st, const is_layout *lay, const double *x);
+
+/* inset_plan.c */
+void is_plan_fill(const is_state *st, cpd_inset_plan *p);
+int is_check(const is_model *m, cpd_diags *d); /* errors added; returns their number */
+void is_strcatf(char **out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+double is_now(void);
+
+#endif

@@ -1,0 +1,474 @@
+/* test_inset.c — the inset model on small hand-checked days: each rule, fairness, shortfalls,
+ * brute-force optimality, and the heuristic's plan on a generated day. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "cpd_generate.h"
+#include "cpd_inset.h"
+#include "inset_internal.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- helpers ---- */
+
+/* A day of nslots with staff T1..Tn; roles[i] or "teacher". */
+static cpd_inset *day(int nstaff, int nslots, const char **roles)
+{
+    cpd_scenario *s = cpd_scenario_new();
+    cpd_scenario_add_school(s, "S1", "School", false);
+    for (int i = 0; i < nstaff; i++) {
+        char id[16];
+        snprintf(id, sizeof id, "T%d", i + 1);
+        cpd_staff st = {.id = id, .name = id, .school = 0,
+                        .role = (char *)(roles && roles[i] ? roles[i] : "teacher")};
+        st.is_ect = strcmp(st.role, "ect") == 0;
+        cpd_scenario_add_staff(s, &st);
+    }
+    cpd_inset *p = cpd_inset_new(&s);
+    p->params.nslots = nslots;
+    return p;
+}
+
+/* A workshop: starts as a bit set, facilitators -1 terminated (may be NULL). */
+static int ws(cpd_inset *p, const char *id, int cap, int min, unsigned starts, int len,
+              const int *fac, const char *audience, const char *mandatory)
+{
+    cpd_workshop w = {.id = (char *)id, .title = (char *)id, .capacity = cap, .min_size = min,
+                      .starts = starts, .length = len};
+    int n = 0;
+    while (fac && fac[n] >= 0)
+        n++;
+    w.facilitators = malloc((size_t)n * sizeof(int) + 1);
+    for (int i = 0; i < n; i++)
+        w.facilitators[i] = fac[i];
+    w.nfacilitators = n;
+    if (audience)
+        cpd_strlist_add(&w.audience, audience);
+    if (mandatory)
+        cpd_strlist_add(&w.mandatory_for, mandatory);
+    return cpd_inset_add_workshop(p, &w);
+}
+
+/* Preferences of staff t: workshop indices, -1 terminated. */
+static void pref(cpd_inset *p, int t, const int *ch)
+{
+    cpd_preference pr = {.staff = t, .choices = malloc(8 * sizeof(int))};
+    while (ch[pr.nchoices] >= 0) {
+        pr.choices[pr.nchoices] = ch[pr.nchoices];
+        pr.nchoices++;
+    }
+    cpd_inset_add_preference(p, &pr);
+}
+
+static cpd_inset_plan *solve(const cpd_inset *p, cpd_code want)
+{
+    cpd_inset_opts o = {.solve = {.time_limit = 20, .gap = 0}};
+    cpd_inset_plan *pl = NULL;
+    cpd_diags *d = cpd_diags_new();
+    cpd_code c = cpd_inset_solve(p, &o, &pl, d);
+    if (c != want)
+        cpd_diags_print(d, stderr);
+    assert_int_equal(c, want);
+    cpd_diags_free(&d);
+    return pl;
+}
+
+static const cpd_inset_place *at(const cpd_inset_plan *pl, const cpd_inset *p, int t, int s)
+{
+    return &pl->places[(size_t)t * p->params.nslots + s - 1];
+}
+
+static int run_of(const cpd_inset_plan *pl, int w, int start)
+{
+    for (int r = 0; r < pl->nruns; r++)
+        if (pl->runs[r].workshop == w && pl->runs[r].start == start)
+            return r;
+    return -1;
+}
+
+/* ---- rules ---- */
+
+static void test_inset__capacity_and_first_choices(void **state)
+{
+    (void)state;
+    cpd_inset *p = day(3, 1, NULL);
+    int A = ws(p, "A", 1, 0, 1u, 1, NULL, NULL, NULL), B = ws(p, "B", 2, 0, 1u, 1, NULL, NULL, NULL);
+    pref(p, 0, (int[]){A, B, -1});
+    pref(p, 1, (int[]){B, A, -1});
+    pref(p, 2, (int[]){B, A, -1});
+    cpd_inset_plan *pl = solve(p, CPD_OK);
+    assert_int_equal(pl->result.status, CPD_SOLVE_OPTIMAL);
+    assert_int_equal(at(pl, p, 0, 1)->workshop, A);
+    assert_int_equal(at(pl, p, 1, 1)->workshop, B);
+    assert_int_equal(at(pl, p, 2, 1)->workshop, B);
+    assert_int_equal(at(pl, p, 2, 1)->rank, 1);
+    assert_int_equal(pl->runs[run_of(pl, A, 1)].size, 1);
+    assert_int_equal(pl->runs[run_of(pl, B, 1)].size, 2);
+    assert_int_equal(pl->nunmet, 0);
+    cpd_inset_plan_free(&pl);
+    cpd_inset_free(&p);
+}
+
+static void test_inset__no_repeat(void **state)
+{
+    (void)state;
+    cpd_inset *p = day(1, 2, NULL);
+    int A = ws(p, "A", 5, 0, 3u, 1, NULL, NULL, NULL), B = ws(p, "B", 5, 0, 3u, 1, NULL, NULL, NULL);
+    pref(p, 0, (int[]){A, -1});
+    cpd_inset_plan *pl = solve(p, CPD_OK);
+    int w1 = at(pl, p, 0, 1)->workshop, w2 = at(pl, p, 0, 2)->workshop;
+    assert_true(w1 != w2);
+    assert_true((w1 == A && w2 == B) || (w1 == B && w2 == A));
+    cpd_inset_plan_free(&pl);
+    cpd_inset_free(&p);
+}
+
+static void test_inset__two_slot_workshop_keeps_its_people(void **state)
+{
+    (void)state;
+    cpd_inset *p = day(3, 2, NULL);
+    int L = ws(p, "L", 2, 0, 1u, 2, NULL, NULL, NULL);
+    int A = ws(p, "A", 5, 0, 3u, 1, NULL, NULL, NULL), B = ws(p, "B", 5, 0, 3u, 1, NULL, NULL, NULL);
+    for (int t = 0; t < 3; t++)
+        pref(p, t, (int[]){L, A, B, -1});
+    cpd_inset_plan *pl = solve(p, CPD_OK);
+    int inL = 0;
+    for (int t = 0; t < 3; t++) {
+        bool l1 = at(pl, p, t, 1)->workshop == L, l2 = at(pl, p, t, 2)->workshop == L;
+        assert_int_equal(l1, l2);
+        inL += l1;
+    }
+    assert_int_equal(inL, 2);
+    assert_int_equal(pl->runs[run_of(pl, L, 1)].size, 2);
+    cpd_inset_plan_free(&pl);
+    cpd_inset_free(&p);
+}
+
+static void test_inset__facilitator_busy_when_delivering(void **state)
+{
+    (void)state;
+    cpd_inset *p = day(2, 2, NULL);
+    int A = ws(p, "A", 5, 0, 1u, 1, (int[]){0, -1}, NULL, NULL);
+    int B = ws(p, "B", 5, 0, 3u, 1, NULL, NULL, NULL), C = ws(p, "C", 5, 0, 3u, 1, NULL, NULL, NULL);
+    pref(p, 0, (int[]){A, B, -1});
+    pref(p, 1, (int[]){A, B, -1});
+    cpd_inset_plan *pl = solve(p, CPD_OK);
+    assert_true(at(pl, p, 0, 1)->facilitating);
+    assert_int_equal(at(pl, p, 0, 1)->workshop, A);
+    assert_int_equal(at(pl, p, 0, 2)->workshop, B);
+    assert_int_equal(at(pl, p, 1, 1)->workshop, A);
+    assert_int_equal(pl->runs[run_of(pl, A, 1)].size, 1); /* the facilitator is not counted */
+    (void)C;
+    cpd_inset_plan_free(&pl);
+    cpd_inset_free(&p);
+}
+
+static void test_inset__min_size_cancels_a_run(void **state)
+{
+    (void)state;
+    cpd_inset *p = day(3, 1, NULL);
+    int A = ws(p, "A", 5, 3, 1u, 1, (int[]){2, -1}, NULL, NULL);
+    int B = ws(p, "B", 5, 0, 1u, 1, NULL, NULL, NULL);
+    pref(p, 0, (int[]){A, B, -1});
+    pref(p, 1, (int[]){A, B, -1});
+    cpd_inset_plan *pl = solve(p, CPD_OK);
+    int r = run_of(pl, A, 1);
+    assert_true(pl->runs[r].cancelled);
+    assert_int_equal(pl->runs[r].size, 0);
+    for (int t = 0; t < 3; t++) {
+        assert_int_equal(at(pl, p, t, 1)->workshop, B);
+        assert_false(at(pl, p, t, 1)->facilitating); /* the facilitator is free to attend */
+    }
+    cpd_inset_plan_free(&pl);
+    cpd_inset_free(&p);
+}
+
+static void test_inset__mandatory_attended(void **state)
+{
+    (void)state;
+    cpd_inset *p = day(2, 2, (const char *[]){"ect", "teacher"});
+    int A = ws(p, "A", 5, 0, 3u, 1, NULL, NULL, NULL), B = ws(p, "B", 5, 0, 3u, 1, NULL, NULL, NULL);
+    int P = ws(p, "PREVENT", 5, 0, 2u, 1, NULL, NULL, "ect");
+    pref(p, 0, (int[]){A, B, -1});
+    pref(p, 1, (int[]){A, B, -1});
+    cpd_inset_plan *pl = solve(p, CPD_OK);
+    assert_int_equal(at(pl, p, 0, 2)->workshop, P);
+    assert_true(at(pl, p, 0, 2)->mandatory);
+    assert_int_equal(at(pl, p, 0, 1)->workshop, A);
+    assert_int_not_equal(at(pl, p, 1, 1)->workshop, P);
+    assert_int_not_equal(at(pl, p, 1, 2)->workshop, P);
+    cpd_inset_plan_free(&pl);
+    cpd_inset_free(&p);
+}
+
+static void test_inset__mandatory_that_cannot_fit_is_unmet(void **state)
+{
+    (void)state;
+    cpd_inset *p = day(2, 1, (const char *[]){"ect", "ect"});
+    int A = ws(p, "A", 5, 0, 1u, 1, NULL, NULL, NULL);
+    int P = ws(p, "PREVENT", 1, 0, 1u, 1, NULL, NULL, "ect");
+    (void)A;
+    cpd_inset_plan *pl = solve(p, CPD_OK);
+    int missed = 0;
+    for (int i = 0; i < pl->nunmet; i++)
+        if (pl->unmet[i].workshop == P) {
+            missed++;
+            assert_string_equal(pl->unmet[i].reason, "mandatory PREVENT could not fit: every run full");
+        }
+    assert_int_equal(missed, 1);
+    cpd_inset_plan_free(&pl);
+    cpd_inset_free(&p);
+}
+
+static void test_inset__audience(void **state)
+{
+    (void)state;
+    cpd_inset *p = day(2, 1, (const char *[]){"teacher", "ect"});
+    int A = ws(p, "A", 5, 0, 1u, 1, NULL, "ect", NULL), B = ws(p, "B", 5, 0, 1u, 1, NULL, NULL, NULL);
+    pref(p, 0, (int[]){A, B, -1});
+    pref(p, 1, (int[]){A, B, -1});
+    cpd_inset_plan *pl = solve(p, CPD_OK);
+    assert_int_equal(at(pl, p, 0, 1)->workshop, B);
+    assert_int_equal(at(pl, p, 1, 1)->workshop, A);
+    cpd_inset_plan_free(&pl);
+    cpd_inset_free(&p);
+}
+
+static void test_inset__pins_must_and_never(void **state)
+{
+    (void)state;
+    cpd_inset *p = day(2, 2, NULL);
+    int A = ws(p, "A", 5, 0, 3u, 1, NULL, NULL, NULL), B = ws(p, "B", 5, 0, 3u, 1, NULL, NULL, NULL);
+    int C = ws(p, "C", 5, 0, 3u, 1, NULL, NULL, NULL);
+    pref(p, 0, (int[]){A, B, -1});
+    pref(p, 1, (int[]){A, B, -1});
+    cpd_inset_add_pin(p, &(cpd_inset_pin){.staff = 0, .workshop = C, .slot = 1, .must = true});
+    cpd_inset_add_pin(p, &(cpd_inset_pin){.staff = 1, .workshop = A, .must = false});
+    cpd_inset_plan *pl = solve(p, CPD_OK);
+    assert_int_equal(at(pl, p, 0, 1)->workshop, C);
+    assert_int_equal(at(pl, p, 0, 2)->workshop, A);
+    for (int s = 1; s <= 2; s++)
+        assert_int_not_equal(at(pl, p, 1, s)->workshop, A);
+    cpd_inset_plan_free(&pl);
+    cpd_inset_free(&p);
+}
+
+static void test_inset__contradicting_pins(void **state)
+{
+    (void)state;
+    cpd_inset *p = day(1, 1, NULL);
+    int A = ws(p, "A", 5, 0, 1u, 1, NULL, NULL, NULL), B = ws(p, "B", 5, 0, 1u, 1, NULL, NULL, NULL);
+    cpd_inset_add_pin(p, &(cpd_inset_pin){.staff = 0, .workshop = A, .slot = 1, .must = true, .line = 2});
+    cpd_inset_add_pin(p, &(cpd_inset_pin){.staff = 0, .workshop = B, .slot = 1, .must = true, .line = 3});
+    cpd_diags *d = cpd_diags_new();
+    assert_int_equal(cpd_inset_check(p, d), CPD_ENOPLAN);
+    char buf[256];
+    cpd_diag_format(cpd_diags_get(d, 0), buf, sizeof buf);
+    assert_string_equal(buf, "pins.csv:3: T1 is pinned to two workshops in slot 1 (A and B)");
+    cpd_diags_free(&d);
+    solve(p, CPD_ENOPLAN);
+    cpd_inset_free(&p);
+}
+
+/* Total value alone leaves X on their 5th choice (P1, P2, A, D all first: 4 x 25 + 1 = 101);
+ * fairness gives X their 3rd (W3) and A their 2nd (W6): 25 + 25 + 16 + 25 + 9 = 100. */
+static cpd_inset *fairness_day(void)
+{
+    cpd_inset *p = day(5, 1, NULL);
+    int w[6];
+    for (int i = 0; i < 6; i++) {
+        char id[16];
+        snprintf(id, sizeof id, "W%d", i + 1);
+        w[i] = ws(p, id, 1, 0, 1u, 1, NULL, NULL, NULL);
+    }
+    pref(p, 0, (int[]){w[0], -1});                        /* P1 */
+    pref(p, 1, (int[]){w[1], -1});                        /* P2 */
+    pref(p, 2, (int[]){w[2], w[5], -1});                  /* A */
+    pref(p, 3, (int[]){w[3], -1});                        /* D */
+    pref(p, 4, (int[]){w[0], w[1], w[2], w[3], w[4], -1}); /* X */
+    return p;
+}
+
+static void test_inset__fairness_raises_the_worst_placed(void **state)
+{
+    (void)state;
+    cpd_inset *p = fairness_day();
+    p->params.fairness = false;
+    cpd_inset_plan *pl = solve(p, CPD_OK);
+    assert_int_equal(pl->worst_rank, 5);
+    assert_int_equal(at(pl, p, 4, 1)->rank, 5);
+    assert_true(fabs(pl->result.objective - 101) < 0.1);
+    cpd_inset_plan_free(&pl);
+    p->params.fairness = true;
+    pl = solve(p, CPD_OK);
+    assert_int_equal(pl->worst_rank, 3);
+    assert_int_equal(at(pl, p, 4, 1)->workshop, 2);
+    assert_int_equal(at(pl, p, 2, 1)->workshop, 5);
+    assert_true(fabs(pl->result.objective - 100) < 0.1);
+    cpd_inset_plan_free(&pl);
+    cpd_inset_free(&p);
+}
+
+static void test_inset__shortfall_unmet_and_note(void **state)
+{
+    (void)state;
+    cpd_inset *p = day(3, 1, NULL);
+    int A = ws(p, "A", 2, 0, 1u, 1, NULL, NULL, NULL);
+    pref(p, 0, (int[]){A, -1});
+    cpd_diags *d = cpd_diags_new();
+    assert_int_equal(cpd_inset_check(p, d), CPD_OK);
+    assert_int_equal(cpd_diags_len(d), 1);
+    assert_int_equal(cpd_diags_get(d, 0)->sev, CPD_SEV_NOTE);
+    assert_string_equal(cpd_diags_get(d, 0)->msg, "slot 1: 2 seats for 3 people");
+    cpd_diags_free(&d);
+    cpd_inset_plan *pl = solve(p, CPD_OK);
+    assert_int_equal(at(pl, p, 0, 1)->workshop, A); /* the one who chose it is placed */
+    assert_int_equal(pl->nunmet, 1);
+    assert_int_equal(pl->unmet[0].slot, 1);
+    assert_string_equal(pl->unmet[0].reason, "no seat in slot 1: 2 seats for 3 people");
+    cpd_inset_plan_free(&pl);
+    p->params.strict = true;
+    d = cpd_diags_new();
+    assert_int_equal(cpd_inset_check(p, d), CPD_ENOPLAN);
+    assert_int_equal(cpd_diags_get(d, 0)->sev, CPD_SEV_ERROR);
+    cpd_diags_free(&d);
+    solve(p, CPD_ENOPLAN);
+    cpd_inset_free(&p);
+}
+
+/* ---- optimality against brute force ---- */
+
+typedef struct {
+    const cpd_inset *p;
+    is_model m;
+    int T, S, nr;
+    int cur[16];
+    double best;
+} brute;
+
+static double value_of(brute *b)
+{
+    const is_model *m = &b->m;
+    double v = 0;
+    int size[64] = {0};
+    for (int t = 0; t < b->T; t++)
+        for (int s = 0; s < b->S; s++) {
+            int r = b->cur[t * b->S + s];
+            if (r < 0) {
+                v -= m->U;
+                continue;
+            }
+            int w = m->runs[r].workshop;
+            for (int q = 0; q < s; q++)
+                if (b->cur[t * b->S + q] >= 0 && m->runs[b->cur[t * b->S + q]].workshop == w)
+                    return -HUGE_VAL;
+            if (++size[r] > m->runs[r].cap)
+                return -HUGE_VAL;
+            v += m->val[is_tw(m, t, w)];
+        }
+    return v;
+}
+
+static void enumerate(brute *b, int k)
+{
+    if (k == b->T * b->S) {
+        double v = value_of(b);
+        if (v > b->best)
+            b->best = v;
+        return;
+    }
+    int s = k % b->S + 1;
+    b->cur[k] = -1;
+    enumerate(b, k + 1);
+    for (int r = 0; r < b->nr; r++)
+        if (b->m.runs[r].start == s) {
+            b->cur[k] = r;
+            enumerate(b, k + 1);
+        }
+}
+
+static void test_inset__optimal_equals_brute_force(void **state)
+{
+    (void)state;
+    uint64_t x = 12345;
+    for (int trial = 0; trial < 12; trial++) {
+        cpd_inset *p = day(4, 2, NULL);
+        p->params.fairness = false;
+        for (int w = 0; w < 3; w++) {
+            x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+            char id[4] = {(char)('A' + w), 0};
+            ws(p, id, 1 + (int)((x >> 33) % 3), 0, 1u + (unsigned)((x >> 40) % 3), 1, NULL, NULL, NULL);
+        }
+        for (int t = 0; t < 4; t++) {
+            x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+            int a = (int)((x >> 33) % 3), c = (int)((x >> 45) % 3);
+            if (a == c)
+                pref(p, t, (int[]){a, -1});
+            else
+                pref(p, t, (int[]){a, c, -1});
+        }
+        brute b = {.p = p, .T = 4, .S = 2, .best = -HUGE_VAL};
+        is_model_build(p, &b.m);
+        b.nr = b.m.nruns;
+        enumerate(&b, 0);
+        cpd_inset_plan *pl = solve(p, CPD_OK);
+        assert_int_equal(pl->result.status, CPD_SOLVE_OPTIMAL);
+        assert_true(fabs(pl->result.objective - b.best) < 1e-6);
+        is_model_free(&b.m);
+        cpd_inset_plan_free(&pl);
+        cpd_inset_free(&p);
+    }
+}
+
+/* ---- the heuristic on a generated day ---- */
+
+static void test_inset__heuristic_plan_is_feasible(void **state)
+{
+    (void)state;
+    cpd_inset *p = cpd_generate_inset(300, 3, 16, 4, 11);
+    is_model m;
+    is_model_build(p, &m);
+    is_state *st = is_state_new(&m);
+    is_heuristic(st);
+    assert_true(is_state_feasible(st));
+    is_layout lay;
+    cpd_engine *e = is_build_engine(&m, &lay);
+    double *x = malloc((size_t)lay.nvars * sizeof(double));
+    is_state_to_x(st, &lay, x);
+    assert_true(cpd_engine_is_feasible(e, x));
+    assert_true(fabs(cpd_engine_objective_of(e, x) - is_state_objective(st)) < 1e-6);
+    double lb = is_lagrangian_bound(&m, is_state_objective(st), 30, NULL);
+    assert_true(lb >= is_state_objective(st) - 1e-6);
+    free(x);
+    cpd_engine_free(&e);
+    is_layout_free(&lay);
+    is_state_free(&st);
+    is_model_free(&m);
+    cpd_inset_free(&p);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_inset__capacity_and_first_choices),
+        cmocka_unit_test(test_inset__no_repeat),
+        cmocka_unit_test(test_inset__two_slot_workshop_keeps_its_people),
+        cmocka_unit_test(test_inset__facilitator_busy_when_delivering),
+        cmocka_unit_test(test_inset__min_size_cancels_a_run),
+        cmocka_unit_test(test_inset__mandatory_attended),
+        cmocka_unit_test(test_inset__mandatory_that_cannot_fit_is_unmet),
+        cmocka_unit_test(test_inset__audience),
+        cmocka_unit_test(test_inset__pins_must_and_never),
+        cmocka_unit_test(test_inset__contradicting_pins),
+        cmocka_unit_test(test_inset__fairness_raises_the_worst_placed),
+        cmocka_unit_test(test_inset__shortfall_unmet_and_note),
+        cmocka_unit_test(test_inset__optimal_equals_brute_force),
+        cmocka_unit_test(test_inset__heuristic_plan_is_feasible),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
