@@ -1,0 +1,671 @@
+/* test_inset_io.c — reading a training day (workshops, preferences as form tools export them,
+ * pins, scenario.json "inset"), each kind of bad input with its exact message, a save/load round
+ * trip, and a plan written and read back. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "cpd_inset_io.h"
+#include "cpd_templates.h"
+
+#include <dirent.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+typedef struct {
+    char dir[64];
+    cpd_diags *d;
+} fixture;
+
+static const char *const day_files[][2] = {
+    {"schools.csv", "id,name\nS1,Alder School\nS2,Birch Academy\n"},
+    {"staff.csv", "id,name,school,role\n"
+                  "T1,Ann Lee,S1,teacher\n"
+                  "T2,Bob Carr,S1,ect\n"
+                  "T3,Cat Dunn,S2,teacher\n"
+                  "T4,Dee Shah,S2,support\n"
+                  "F1,Fay Gill,S1,teacher\n"},
+    {"workshops.csv",
+     "id,title,capacity,min_size,slots,facilitators,audience,mandatory_for,length\n"
+     "W1,Retrieval practice,3,,1;2,F1,,,1\n"
+     "W2,PREVENT for ECTs,5,,2,,,ect,1\n"
+     "W3,Coaching conversations,4,2,1,,teacher;ect,,2\n"
+     "W4,Wellbeing walk,10,,,,,,\n"},
+    {"preferences.csv", "Timestamp,Email,Staff ID,1st choice,2nd choice,3rd choice\n"
+                        "2026/09/01 08:01,ann@x.org,T1,Retrieval practice,W3,\n"
+                        "2026/09/01 08:02,bob@x.org,T2,coaching   CONVERSATIONS,Wellbeing walk,\n"
+                        "2026/09/01 08:03,cat@x.org,T3,Wellbeing walk,Retrieval practice,W3\n"},
+    {"scenario.json", "{\n  \"name\": \"Test day\",\n  \"inset\": {\"slots\": 2, "
+                      "\"rank_power\": 1.5}\n}\n"},
+};
+enum { NDAY = sizeof day_files / sizeof day_files[0] };
+
+/* ---- helpers ---- */
+
+static void put_at(const char *dir, const char *name, const char *text)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *fp = fopen(path, "wb");
+    assert_non_null(fp);
+    assert_int_equal(fwrite(text, 1, strlen(text), fp), strlen(text));
+    assert_int_equal(fclose(fp), 0);
+}
+
+static void put_text(const fixture *f, const char *name, const char *text)
+{
+    put_at(f->dir, name, text);
+}
+
+static void rm_rf(const char *dir)
+{
+    DIR *dp = opendir(dir);
+    if (!dp)
+        return;
+    struct dirent *e;
+    while ((e = readdir(dp)) != NULL) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        char path[512];
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        struct stat st;
+        if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+            rm_rf(path);
+        else
+            unlink(path);
+    }
+    closedir(dp);
+    rmdir(dir);
+}
+
+static int setup(void **state)
+{
+    fixture *f = calloc(1, sizeof *f);
+    strcpy(f->dir, "/tmp/cpd-inset-io-XXXXXX");
+    if (!mkdtemp(f->dir))
+        return -1;
+    f->d = cpd_diags_new();
+    for (int i = 0; i < NDAY; i++)
+        put_text(f, day_files[i][0], day_files[i][1]);
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture *f = *state;
+    rm_rf(f->dir);
+    cpd_diags_free(&f->d);
+    free(f);
+    return 0;
+}
+
+/* Whether some diagnostic, formatted, contains text. */
+static bool has_diag(const cpd_diags *d, const char *text)
+{
+    char buf[2048];
+    for (size_t i = 0; i < cpd_diags_len(d); i++) {
+        cpd_diag_format(cpd_diags_get(d, i), buf, sizeof buf);
+        if (strstr(buf, text))
+            return true;
+    }
+    return false;
+}
+
+static void print_diags_on_fail(const cpd_diags *d) { cpd_diags_print(d, stderr); }
+
+/* The day's only error's formatted text must contain want (path prefix aside). */
+static void expect_error(fixture *f, const char *want)
+{
+    cpd_inset *p = cpd_load_inset(f->dir, f->d);
+    if (p || !has_diag(f->d, want))
+        print_diags_on_fail(f->d);
+    assert_null(p);
+    assert_true(has_diag(f->d, want));
+}
+
+static const cpd_preference *pref_of(const cpd_inset *p, const char *staff)
+{
+    for (int i = 0; i < p->nprefs; i++)
+        if (strcmp(p->common->staff[p->prefs[i].staff].id, staff) == 0)
+            return &p->prefs[i];
+    return NULL;
+}
+
+static const char *choice_id(const cpd_inset *p, const cpd_preference *pr, int k)
+{
+    return p->workshops[pr->choices[k]].id;
+}
+
+/* ---- the valid day ---- */
+
+static void test_inset_io__valid_day(void **state)
+{
+    fixture *f = *state;
+    cpd_inset *p = cpd_load_inset(f->dir, f->d);
+    if (!p)
+        print_diags_on_fail(f->d);
+    assert_non_null(p);
+    assert_int_equal(cpd_diags_len(f->d), 0); /* Timestamp, Email: a form's columns, quietly */
+    assert_int_equal(p->params.nslots, 2);
+    assert_true(fabs(p->params.rank_power - 1.5) < 1e-12);
+    assert_int_equal(p->nworkshops, 4);
+    const cpd_workshop *w1 = &p->workshops[0], *w3 = &p->workshops[2], *w4 = &p->workshops[3];
+    assert_string_equal(w1->title, "Retrieval practice");
+    assert_int_equal(w1->capacity, 3);
+    assert_int_equal(w1->starts, 3u);
+    assert_int_equal(w1->nfacilitators, 1);
+    assert_string_equal(p->common->staff[w1->facilitators[0]].id, "F1");
+    assert_int_equal(w3->length, 2);
+    assert_int_equal(w3->min_size, 2);
+    assert_int_equal(w3->starts, 1u);
+    assert_int_equal(w3->audience.n, 2);
+    assert_int_equal(w4->starts, 3u); /* every slot by default */
+    assert_int_equal(w4->length, 1);
+    assert_true(cpd_strlist_has(&p->workshops[1].mandatory_for, "ect"));
+    assert_int_equal(p->nprefs, 3);
+    const cpd_preference *t1 = pref_of(p, "T1"), *t2 = pref_of(p, "T2"), *t3 = pref_of(p, "T3");
+    assert_int_equal(t1->nchoices, 2);
+    assert_string_equal(choice_id(p, t1, 0), "W1");
+    assert_string_equal(choice_id(p, t1, 1), "W3");
+    assert_int_equal(t2->nchoices, 2); /* a title in another case and spacing */
+    assert_string_equal(choice_id(p, t2, 0), "W3");
+    assert_int_equal(t3->nchoices, 3);
+    assert_string_equal(choice_id(p, t3, 2), "W3");
+    assert_int_equal(t3->line, 4);
+    cpd_inset_free(&p);
+    assert_null(p);
+}
+
+static void test_inset_io__choice_headers(void **state)
+{
+    fixture *f = *state;
+    put_text(f, "preferences.csv",
+             "staff,Choice 2,First choice,choice3,notes\n"
+             "T1,W1,W4,W3,hello\n");
+    cpd_inset *p = cpd_load_inset(f->dir, f->d);
+    assert_non_null(p);
+    const cpd_preference *t1 = pref_of(p, "T1");
+    assert_int_equal(t1->nchoices, 3);
+    assert_string_equal(choice_id(p, t1, 0), "W4");
+    assert_string_equal(choice_id(p, t1, 1), "W1");
+    assert_string_equal(choice_id(p, t1, 2), "W3");
+    assert_int_equal(cpd_diags_len(f->d), 0);
+    cpd_inset_free(&p);
+}
+
+static void test_inset_io__grid_headers(void **state)
+{
+    fixture *f = *state;
+    /* a form's ranking grid, exported with the question before each rank */
+    put_text(f, "preferences.csv",
+             "Start time,Name,Staff ID,Workshop choices [1st choice],Workshop choices "
+             "[2nd choice],Preference 3,Choice 3 comments\n"
+             "2027/01/02,Ann Lee,T1,W4,W1,W3,none\n");
+    cpd_inset *p = cpd_load_inset(f->dir, f->d);
+    assert_non_null(p);
+    const cpd_preference *t1 = pref_of(p, "T1");
+    assert_int_equal(t1->nchoices, 3);
+    assert_string_equal(choice_id(p, t1, 0), "W4");
+    assert_string_equal(choice_id(p, t1, 2), "W3");
+    assert_int_equal(cpd_diags_len(f->d), 1); /* only the comments column is unknown */
+    assert_true(has_diag(f->d, "preferences.csv:1:7: warning: unknown column 'Choice 3 comments' "
+                               "ignored"));
+    cpd_inset_free(&p);
+}
+
+static void test_inset_io__long_form(void **state)
+{
+    fixture *f = *state;
+    put_text(f, "preferences.csv", "staff,rank,workshop\nT3,2,W1\nT3,1,Wellbeing walk\nT1,1,W3\n");
+    cpd_inset *p = cpd_load_inset(f->dir, f->d);
+    assert_non_null(p);
+    assert_int_equal(p->nprefs, 2);
+    const cpd_preference *t3 = pref_of(p, "T3");
+    assert_int_equal(t3->nchoices, 2);
+    assert_string_equal(choice_id(p, t3, 0), "W4");
+    assert_string_equal(choice_id(p, t3, 1), "W1");
+    cpd_inset_free(&p);
+}
+
+static void test_inset_io__submitted_twice(void **state)
+{
+    fixture *f = *state;
+    put_text(f, "preferences.csv", "staff,choice1,choice2\nT1,W1,W4\nT3,W4,\nT1,W3,\n");
+    cpd_inset *p = cpd_load_inset(f->dir, f->d);
+    assert_non_null(p);
+    const cpd_preference *t1 = pref_of(p, "T1");
+    assert_int_equal(t1->nchoices, 1);
+    assert_string_equal(choice_id(p, t1, 0), "W3");
+    assert_int_equal(t1->line, 4);
+    assert_true(has_diag(f->d, "preferences.csv:4:1: warning: T1 submitted twice (lines 2 and "
+                               "4); the later row is used"));
+    cpd_inset_free(&p);
+}
+
+static void test_inset_io__choices_ignored(void **state)
+{
+    fixture *f = *state;
+    put_text(f, "workshops.csv",
+             "id,title,capacity,slots,audience\n"
+             "W1,Retrieval practice,3,,\nW2,Phonics,5,,teacher\n"
+             "W3,Old course,5,none,\n");
+    put_text(f, "preferences.csv",
+             "staff,choice1,choice2,choice3,choice4\n"
+             "T4,Phonics,W3,W1,W1\n");
+    cpd_inset *p = cpd_load_inset(f->dir, f->d);
+    assert_non_null(p);
+    const cpd_preference *t4 = pref_of(p, "T4");
+    assert_int_equal(t4->nchoices, 1);
+    assert_string_equal(choice_id(p, t4, 0), "W1");
+    assert_true(has_diag(f->d, "preferences.csv:2:2: warning: T4 (support) may not attend "
+                               "'Phonics'"));
+    assert_true(has_diag(f->d, "preferences.csv:2:3: warning: 'Old course' does not run this "
+                               "day; choice ignored"));
+    assert_true(has_diag(f->d, "preferences.csv:2:5: warning: 'Retrieval practice' is chosen "
+                               "again (choice 4)"));
+    assert_int_equal(p->params.nslots, 2); /* scenario.json's */
+    assert_int_equal(p->workshops[2].starts, 0u);
+    cpd_inset_free(&p);
+}
+
+static void test_inset_io__slots_from_workshops(void **state)
+{
+    fixture *f = *state;
+    put_text(f, "scenario.json", "{\"name\": \"x\"}\n");
+    put_text(f, "workshops.csv", "id,title,capacity,slots\nW1,A,3,1;3\nW2,B,3,\n");
+    put_text(f, "preferences.csv", "staff,choice1\nT1,W1\n");
+    cpd_inset *p = cpd_load_inset(f->dir, f->d);
+    assert_non_null(p);
+    assert_int_equal(p->params.nslots, 3);
+    assert_int_equal(p->workshops[1].starts, 7u);
+    cpd_inset_free(&p);
+}
+
+static void test_inset_io__pins(void **state)
+{
+    fixture *f = *state;
+    put_text(f, "pins.csv", "staff,workshop,slot,rule\nT1,Wellbeing walk,2,must\nT3,W1,,never\n");
+    cpd_inset *p = cpd_load_inset(f->dir, f->d);
+    assert_non_null(p);
+    assert_int_equal(p->npins, 2);
+    assert_string_equal(p->workshops[p->pins[0].workshop].id, "W4");
+    assert_int_equal(p->pins[0].slot, 2);
+    assert_true(p->pins[0].must);
+    assert_int_equal(p->pins[1].slot, 0);
+    assert_false(p->pins[1].must);
+    cpd_inset_free(&p);
+}
+
+/* ---- bad input ---- */
+
+static void test_inset_io__near_miss(void **state)
+{
+    fixture *f = *state;
+    put_text(f, "preferences.csv",
+             "Staff ID,1st choice,2nd choice\nT1,W1,\nT2,W4,\n"
+             "T3,W4,Retreival practise\n");
+    expect_error(f, "preferences.csv:4:3: no workshop 'Retreival practise' (did you mean "
+                    "'Retrieval practice'?)");
+}
+
+static void test_inset_io__near_by_shared_word(void **state)
+{
+    fixture *f = *state;
+    put_text(f, "preferences.csv", "staff,choice1\nT1,conversations with pupils\n");
+    expect_error(f, "preferences.csv:2:2: no workshop 'conversations with pupils' (did you mean "
+                    "'Coaching conversations'?)");
+}
+
+static void test_inset_io__nothing_near(void **state)
+{
+    fixture *f = *state;
+    put_text(f, "preferences.csv", "staff,choice1\nT1,Zzzzzzzzzzzz\n");
+    expect_error(f, "preferences.csv:2:2: no workshop 'Zzzzzzzzzzzz' (known: W1, W2, W3, W4)");
+}
+
+static void test_inset_io__unknown_staff(void **state)
+{
+    fixture *f = *state;
+    put_text(f, "preferences.csv", "staff,choice1\nT9,W1\n");
+    expect_error(f, "preferences.csv:2:1: unknown staff 'T9' (not in staff.csv)");
+}
+
+static void test_inset_io__bad_capacity(void **state)
+{
+    fixture *f = *state;
+    put_text(f, "workshops.csv", "id,title,capacity\nW1,A,3\nW2,B,0\nW3,C,ten\n");
+    put_text(f, "preferences.csv", "staff,choice1\nT1,W1\n");
+    expect_error(f, "workshops.csv:3:3: capacity must be a positive whole number, at most 100000 "
+                    "(got '0')");
+    assert_true(has_diag(f->d, "workshops.csv:4:3: capacity must be a positive whole number"));
+}
+
+static void test_inset_io__slot_outside_day(void **state)
+{
+    fixture *f = *state;
+    put_text(f, "workshops.csv", "id,title,capacity,slots\nW1,A,3,1;5\n");
+    put_text(f, "preferences.csv", "staff,choice1\nT1,W1\n");
+    expect_error(f, "workshops.csv:2:4: slot 5 is outside the day (slots 1 to 2)");
+}
+
+static void test_inset_io__run_past_last_slot(void **state)
+{
+    fixture *f = *state;
+    put_text(f, "workshops.csv", "id,title,capacity,slots,length\nW1,A,3,2,2\n");
+    put_text(f, "preferences.csv", "staff,choice1\nT1,W1\n");
+    expect_error(f, "workshops.csv:2:4: a run of 2 slots starting in slot 2 runs past the last "
+                    "slot (2)");
+}
+
+static void test_inset_io__facilitator_not_staff(void **state)
+{
+    fixture *f = *state;
+    put_text(f, "workshops.csv", "id,title,capacity,facilitators\nW1,A,3,F1;X9\n");
+    put_text(f, "preferences.csv", "staff,choice1\nT1,W1\n");
+    expect_error(f, "workshops.csv:2:4: facilitator 'X9' is not staff (not in staff.csv)");
+}
+
+static void test_inset_io__pin_slot_outside_day(void **state)
+{
+    fixture *f = *state;
+    put_text(f, "pins.csv", "staff,workshop,slot,rule\nT1,W1,3,must\n");
+    expect_error(f, "pins.csv:2:3: slot 3 is outside the day (slots 1 to 2)");
+}
+
+static void test_inset_io__all_problems_at_once(void **state)
+{
+    fixture *f = *state;
+    put_text(f, "workshops.csv", "id,title,capacity,facilitators\nW1,A,x,X9\nW1,B,3,\n");
+    put_text(f, "preferences.csv", "staff,choice1\nT9,W1\n");
+    put_text(f, "scenario.json", "{\"inset\": {\"slots\": \"three\", \"frobs\": 1}}\n");
+    cpd_inset *p = cpd_load_inset(f->dir, f->d);
+    assert_null(p);
+    assert_true(has_diag(f->d, "workshops.csv:2:3: capacity must be"));
+    assert_true(has_diag(f->d, "workshops.csv:2:4: facilitator 'X9'"));
+    assert_true(has_diag(f->d, "workshops.csv:3:1: duplicate workshop id 'W1' (first on line 2)"));
+    assert_true(has_diag(f->d, "preferences.csv:2:1: unknown staff 'T9'"));
+    assert_true(has_diag(f->d, "scenario.json:1: inset.slots must be a number from 1 to 32"));
+    assert_true(has_diag(f->d, "warning: unknown key 'inset.frobs' ignored"));
+}
+
+static void test_inset_io__no_staff_column(void **state)
+{
+    fixture *f = *state;
+    put_text(f, "preferences.csv", "who,choice1\nT1,W1\n");
+    expect_error(f, "preferences.csv:1: missing column 'staff'");
+    assert_true(has_diag(f->d, "preferences.csv:1:1: warning: unknown column 'who' ignored"));
+}
+
+/* ---- writing a day back ---- */
+
+static void test_inset_io__save_round_trip(void **state)
+{
+    fixture *f = *state;
+    put_text(f, "pins.csv", "staff,workshop,slot,rule\nT1,W4,2,must\nT3,W1,,never\n");
+    cpd_inset *a = cpd_load_inset(f->dir, f->d);
+    assert_non_null(a);
+    char dir2[300];
+    snprintf(dir2, sizeof dir2, "%s/copy", f->dir);
+    assert_true(cpd_save_inset(dir2, a, f->d));
+    cpd_inset *b = cpd_load_inset(dir2, f->d);
+    if (!b)
+        print_diags_on_fail(f->d);
+    assert_non_null(b);
+    assert_int_equal(cpd_diags_errors(f->d), 0);
+    assert_int_equal(b->params.nslots, a->params.nslots);
+    assert_true(fabs(b->params.rank_power - a->params.rank_power) < 1e-12);
+    assert_int_equal(b->params.fairness, a->params.fairness);
+    assert_true(fabs(b->params.gap - a->params.gap) < 1e-12);
+    assert_true(fabs(b->params.time_limit - a->params.time_limit) < 1e-12);
+    assert_int_equal(b->nworkshops, a->nworkshops);
+    for (int w = 0; w < a->nworkshops; w++) {
+        assert_string_equal(b->workshops[w].id, a->workshops[w].id);
+        assert_string_equal(b->workshops[w].title, a->workshops[w].title);
+        assert_int_equal(b->workshops[w].capacity, a->workshops[w].capacity);
+        assert_int_equal(b->workshops[w].min_size, a->workshops[w].min_size);
+        assert_int_equal(b->workshops[w].starts, a->workshops[w].starts);
+        assert_int_equal(b->workshops[w].length, a->workshops[w].length);
+        assert_int_equal(b->workshops[w].nfacilitators, a->workshops[w].nfacilitators);
+        assert_int_equal(b->workshops[w].audience.n, a->workshops[w].audience.n);
+        assert_int_equal(b->workshops[w].mandatory_for.n, a->workshops[w].mandatory_for.n);
+    }
+    assert_int_equal(b->nprefs, a->nprefs);
+    for (int i = 0; i < a->nprefs; i++) {
+        assert_int_equal(b->prefs[i].staff, a->prefs[i].staff);
+        assert_int_equal(b->prefs[i].nchoices, a->prefs[i].nchoices);
+        for (int k = 0; k < a->prefs[i].nchoices; k++)
+            assert_int_equal(b->prefs[i].choices[k], a->prefs[i].choices[k]);
+    }
+    assert_int_equal(b->npins, a->npins);
+    for (int i = 0; i < a->npins; i++) {
+        assert_int_equal(b->pins[i].staff, a->pins[i].staff);
+        assert_int_equal(b->pins[i].workshop, a->pins[i].workshop);
+        assert_int_equal(b->pins[i].slot, a->pins[i].slot);
+        assert_int_equal(b->pins[i].must, a->pins[i].must);
+    }
+    cpd_inset_free(&a);
+    cpd_inset_free(&b);
+}
+
+static void test_inset_io__templates_load(void **state)
+{
+    fixture *f = *state;
+    char dir[300];
+    snprintf(dir, sizeof dir, "%s/tpl", f->dir);
+    assert_int_equal(cpd_write_inset_templates(dir, f->d), CPD_OK);
+    cpd_inset *p = cpd_load_inset(dir, f->d);
+    if (!p)
+        print_diags_on_fail(f->d);
+    assert_non_null(p);
+    assert_int_equal(cpd_diags_len(f->d), 0);
+    assert_int_equal(p->nworkshops, 4);
+    assert_int_equal(p->params.nslots, 3);
+    assert_int_equal(p->workshops[1].length, 2);
+    assert_int_equal(p->nprefs, 1);
+    assert_int_equal(p->npins, 1);
+    cpd_inset_free(&p);
+    assert_int_equal(cpd_write_inset_templates(dir, f->d), CPD_EINPUT); /* never overwrites */
+    assert_true(has_diag(f->d, "workshops.csv: already exists; init never overwrites a file"));
+}
+
+/* ---- a plan written and read back ---- */
+
+/* A plan for the fixture's day, by hand: F1 delivers W1 in both slots; T1 W3 (slots 1-2, her
+ * second choice); T2 (ECT) W1 then PREVENT; T3 W4 twice is not allowed, so W4 then W1; T4 W4
+ * then nothing (unmet). */
+static cpd_inset_plan *hand_plan(const cpd_inset *p)
+{
+    static const struct {
+        int t, s, w, rank;
+        bool fac, mand;
+    } rows[] = {
+        {0, 1, 2, 2, false, false}, {0, 2, 2, 2, false, false},  {1, 1, 0, 0, false, false},
+        {1, 2, 1, 0, false, true},  {2, 1, 3, 1, false, false},  {2, 2, 0, 2, false, false},
+        {3, 1, 3, 0, false, false}, {3, 2, -1, 0, false, false}, {4, 1, 0, 0, true, false},
+        {4, 2, 0, 0, true, false},
+    };
+    cpd_inset_plan *pl = calloc(1, sizeof *pl);
+    pl->nplaces = p->common->nstaff * p->params.nslots;
+    pl->places = calloc((size_t)pl->nplaces, sizeof *pl->places);
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
+        pl->places[rows[i].t * 2 + rows[i].s - 1] = (cpd_inset_place){
+            rows[i].t, rows[i].s, rows[i].w, rows[i].rank, rows[i].fac, rows[i].mand};
+    static const cpd_inset_run runs[] = {{0, 1, 1, false}, {0, 2, 1, false}, {1, 2, 1, false},
+                                         {2, 1, 1, true},  {3, 1, 2, false}, {3, 2, 0, false}};
+    pl->nruns = 6;
+    pl->runs = calloc(6, sizeof *pl->runs);
+    memcpy(pl->runs, runs, sizeof runs);
+    pl->nunmet = 1;
+    pl->unmet = calloc(1, sizeof *pl->unmet);
+    pl->unmet[0] = (cpd_inset_unmet){3, 2, -1, strdup("no seat left in slot 2")};
+    pl->result = (cpd_solve_result){
+        .status = CPD_SOLVE_OPTIMAL, .objective = 12, .bound = 12, .has_bound = true};
+    return pl;
+}
+
+static void free_hand_plan(cpd_inset_plan **pl)
+{
+    for (int i = 0; i < (*pl)->nunmet; i++)
+        free((*pl)->unmet[i].reason);
+    free((*pl)->unmet);
+    free((*pl)->runs);
+    free((*pl)->places);
+    free(*pl);
+    *pl = NULL;
+}
+
+static char *slurp(const char *dir, const char *name)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *fp = fopen(path, "rb");
+    assert_non_null(fp);
+    static char buf[65536];
+    size_t n = fread(buf, 1, sizeof buf - 1, fp);
+    buf[n] = '\0';
+    fclose(fp);
+    return buf;
+}
+
+static void test_inset_io__write_and_read_back(void **state)
+{
+    fixture *f = *state;
+    cpd_inset *p = cpd_load_inset(f->dir, f->d);
+    assert_non_null(p);
+    cpd_inset_plan *pl = hand_plan(p);
+    char out[300];
+    snprintf(out, sizeof out, "%s/out", f->dir);
+    assert_true(cpd_write_inset(out, p, pl, f->d));
+    const char *alloc = slurp(out, "allocation.csv");
+    assert_non_null(strstr(alloc, "staff,name,school,role,slot,workshop,title,rank,facilitating,"
+                                  "mandatory\n"));
+    assert_non_null(strstr(alloc, "T1,Ann Lee,S1,teacher,1,W3,Coaching conversations,2,no,no\n"));
+    assert_non_null(strstr(alloc, "T2,Bob Carr,S1,ect,2,W2,PREVENT for ECTs,,no,yes\n"));
+    assert_non_null(strstr(alloc, "T4,Dee Shah,S2,support,2,,,,no,no\n"));
+    assert_non_null(strstr(alloc, "F1,Fay Gill,S1,teacher,1,W1,Retrieval practice,,yes,no\n"));
+    const char *rosters = slurp(out, "rosters.csv");
+    assert_non_null(strstr(rosters, "W1,Retrieval practice,1,1,1,3,held,Fay Gill,Bob Carr\n"));
+    assert_non_null(strstr(rosters, "W3,Coaching conversations,1,1,1,4,cancelled,,\n"));
+    assert_non_null(strstr(rosters, "W3,Coaching conversations,2,1,1,4,cancelled,,\n"));
+    assert_non_null(strstr(rosters, "W4,Wellbeing walk,1,1,2,10,held,,Cat Dunn; Dee Shah\n"));
+    const char *unmet = slurp(out, "unmet.csv");
+    assert_string_equal(unmet, "staff,name,slot,workshop,reason\n"
+                               "T4,Dee Shah,2,,no seat left in slot 2\n");
+    const char *sum = slurp(out, "summary.json");
+    assert_non_null(strstr(sum, "\"job\":\t\"inset\""));
+    assert_non_null(strstr(sum, "\"status\":\t\"optimal\""));
+    assert_non_null(strstr(sum, "\"places\":\t6")); /* T1's two-slot run is one place */
+    assert_non_null(strstr(sum, "\"first_choice_share\":\t0.1667"));
+    assert_non_null(strstr(sum, "\"worst_rank\":\t2"));
+    assert_non_null(strstr(sum, "\"cancellations\":\t1"));
+    assert_non_null(strstr(slurp(out, "report.html"), "</html>"));
+
+    cpd_inset_plan *back = cpd_read_inset_plan(out, p, f->d);
+    if (!back)
+        print_diags_on_fail(f->d);
+    assert_non_null(back);
+    assert_int_equal(back->nplaces, pl->nplaces);
+    for (int k = 0; k < pl->nplaces; k++) {
+        assert_int_equal(back->places[k].workshop, pl->places[k].workshop);
+        assert_int_equal(back->places[k].rank, pl->places[k].rank);
+        assert_int_equal(back->places[k].facilitating, pl->places[k].facilitating);
+        assert_int_equal(back->places[k].mandatory, pl->places[k].mandatory);
+    }
+    assert_int_equal(back->nruns, pl->nruns);
+    for (int i = 0; i < pl->nruns; i++) {
+        assert_int_equal(back->runs[i].workshop, pl->runs[i].workshop);
+        assert_int_equal(back->runs[i].start, pl->runs[i].start);
+        assert_int_equal(back->runs[i].size, pl->runs[i].size);
+        assert_int_equal(back->runs[i].cancelled, pl->runs[i].cancelled);
+    }
+    assert_int_equal(back->nunmet, 1);
+    assert_string_equal(back->unmet[0].reason, "no seat left in slot 2");
+    assert_int_equal(back->unmet[0].slot, 2);
+    cpd_inset_plan_free(&back);
+    free_hand_plan(&pl);
+    cpd_inset_free(&p);
+}
+
+static void test_inset_io__read_back_bad_rows(void **state)
+{
+    fixture *f = *state;
+    cpd_inset *p = cpd_load_inset(f->dir, f->d);
+    assert_non_null(p);
+    char out[300];
+    snprintf(out, sizeof out, "%s/out", f->dir);
+    mkdir(out, 0755);
+    put_at(out, "allocation.csv", "staff,slot,workshop,rank\nT1,1,W1,\nT1,1,W4,\nT9,3,W8,x\n");
+    put_at(out, "rosters.csv", "workshop,slot,size,status\nW1,1,1,maybe\n");
+    put_at(out, "unmet.csv", "staff,reason\n");
+    cpd_inset_plan *back = cpd_read_inset_plan(out, p, f->d);
+    assert_null(back);
+    assert_true(has_diag(f->d, "allocation.csv:3:1: T1 in slot 1 given twice (first on line 2)"));
+    assert_true(has_diag(f->d, "allocation.csv:4:1: unknown staff 'T9' (not in staff.csv)"));
+    assert_true(has_diag(f->d, "allocation.csv:4:2: slot must be a whole number"));
+    assert_true(has_diag(f->d, "allocation.csv:4:3: unknown workshop 'W8'"));
+    assert_true(has_diag(f->d, "rosters.csv:2:4: status must be held or cancelled (got 'maybe')"));
+    cpd_inset_free(&p);
+}
+
+static void test_inset_io__terminal_table(void **state)
+{
+    fixture *f = *state;
+    cpd_inset *p = cpd_load_inset(f->dir, f->d);
+    assert_non_null(p);
+    cpd_inset_plan *pl = hand_plan(p);
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&buf, &len);
+    cpd_print_inset_summary(mem, p, pl);
+    fclose(mem);
+    assert_non_null(strstr(buf, "inset Test day: optimal, objective 12.0000, bound 12.0000, gap "
+                                "0.00%"));
+    assert_non_null(strstr(buf, "places 6   first choice 16.7%   top three 50.0%   worst rank "
+                                "2   outside choices 3"));
+    assert_non_null(strstr(buf, "W3       Coaching conversations           cancel        -"));
+    assert_non_null(strstr(buf, "W4       Wellbeing walk                     2/10     0/10"));
+    assert_non_null(strstr(buf, "unmet: 1 rows for 1 of 5 staff"));
+    free(buf);
+    free_hand_plan(&pl);
+    cpd_inset_free(&p);
+}
+
+int main(void)
+{
+#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+    const struct CMUnitTest tests[] = {
+        T(test_inset_io__valid_day),
+        T(test_inset_io__choice_headers),
+        T(test_inset_io__grid_headers),
+        T(test_inset_io__long_form),
+        T(test_inset_io__submitted_twice),
+        T(test_inset_io__choices_ignored),
+        T(test_inset_io__slots_from_workshops),
+        T(test_inset_io__pins),
+        T(test_inset_io__near_miss),
+        T(test_inset_io__near_by_shared_word),
+        T(test_inset_io__nothing_near),
+        T(test_inset_io__unknown_staff),
+        T(test_inset_io__bad_capacity),
+        T(test_inset_io__slot_outside_day),
+        T(test_inset_io__run_past_last_slot),
+        T(test_inset_io__facilitator_not_staff),
+        T(test_inset_io__pin_slot_outside_day),
+        T(test_inset_io__all_problems_at_once),
+        T(test_inset_io__no_staff_column),
+        T(test_inset_io__save_round_trip),
+        T(test_inset_io__templates_load),
+        T(test_inset_io__write_and_read_back),
+        T(test_inset_io__read_back_bad_rows),
+        T(test_inset_io__terminal_table),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
