@@ -22,6 +22,7 @@ typedef struct {
 } cli_command;
 
 int cmd_deploy(int argc, char **argv);
+int cmd_inset(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_init(int argc, char **argv);

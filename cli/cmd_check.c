@@ -3,22 +3,26 @@
 #include "cli.h"
 
 #include "cpd_deploy.h"
+#include "cpd_inset.h"
+#include "cpd_inset_io.h"
 #include "cpd_load.h"
 
 #include <getopt.h>
+#include <stdlib.h>
 
 static const char check_help[] =
     "Usage: cpdplan check DIR\n"
     "Reads every input file in the scenario folder DIR and lists every problem\n"
     "at once, each as FILE:LINE:COLUMN: message, so an editor can jump to it.\n"
-    "Writes nothing.\n"
+    "A folder with workshops.csv is a training day (inset): its shortfalls are\n"
+    "noted too. Writes nothing.\n"
     "\n"
     "  -q, --quiet   errors only (no warnings, no 'ok' line)\n"
     "  -h, --help    show this help\n"
     "\n"
     "Example: cpdplan check scenarios/trust\n"
     "Exit status: 0 inputs are fine, 1 pins contradict each other (no plan can\n"
-    "exist), 2 bad usage or bad input.\n";
+    "exist, or a shortfall under inset's strict), 2 bad usage or bad input.\n";
 
 typedef struct {
     const char *dir;
@@ -74,6 +78,37 @@ static int check_deploy(const check_opts *o, cpd_diags *d)
     return status;
 }
 
+static int check_inset(const check_opts *o, cpd_diags *d)
+{
+    cpd_inset *p = cpd_load_inset(o->dir, d);
+    int status = CPD_OK;
+    if (!p)
+        status = CPD_EINPUT;
+    else if (cpd_inset_check(p, d) != CPD_OK || cpd_diags_errors(d) > 0)
+        status = CPD_ENOPLAN;
+    cli_print_diags(d, o->quiet);
+    size_t nerr = cpd_diags_errors(d);
+    if (status != CPD_OK)
+        fprintf(stderr, "check: %zu problem%s in %s\n", nerr, nerr == 1 ? "" : "s", o->dir);
+    else if (!o->quiet)
+        printf("%s: ok (%d school%s, %d staff, %d workshops over %d slots, %d with "
+               "preferences)\n", o->dir, p->common->nschools,
+               p->common->nschools == 1 ? "" : "s", p->common->nstaff, p->nworkshops,
+               p->params.nslots, p->nprefs);
+    cpd_inset_free(&p);
+    return status;
+}
+
+/* A folder holding workshops.csv (and no coaches.csv) is a training day. */
+static bool is_inset(const char *dir)
+{
+    char *ws = cli_path(dir, "workshops.csv"), *coaches = cli_path(dir, "coaches.csv");
+    bool yes = cli_exists(ws) && !cli_exists(coaches);
+    free(ws);
+    free(coaches);
+    return yes;
+}
+
 int cmd_check(int argc, char **argv)
 {
     cpd_diags *d = cpd_diags_new();
@@ -85,6 +120,8 @@ int cmd_check(int argc, char **argv)
         status = cli_help(check_help);
     else if (!cli_folder(d, "check", o.dir))
         status = cli_usage_fail(d, "check");
+    else if (is_inset(o.dir))
+        status = check_inset(&o, d);
     else
         status = check_deploy(&o, d);
     cpd_diags_free(&d);

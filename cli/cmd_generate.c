@@ -3,6 +3,7 @@
 #include "cli.h"
 
 #include "cpd_generate.h"
+#include "cpd_inset_io.h"
 #include "cpd_load.h"
 
 #include <getopt.h>
@@ -12,27 +13,30 @@
 
 static const char generate_help[] =
     "Usage: cpdplan generate JOB DIR --staff N [--schools K] [--seed S]\n"
-    "Writes a synthetic trust of the given size into DIR, for trials and\n"
-    "benchmarks: schools on a map with travel times, staff with need levels as\n"
-    "a termly diagnostic gives them, coaches in proportion, a previous term and\n"
-    "a few pins. The same seed gives the same files on every machine.\n"
-    "JOB is 'deploy' (inset and onboard are planned).\n"
+    "Writes a synthetic scenario of the given size into DIR, for trials and\n"
+    "benchmarks. deploy: schools on a map with travel times, staff with need\n"
+    "levels, coaches in proportion, a previous term and a few pins. inset: a\n"
+    "training day of workshops with facilitators, audiences, mandatory ones and\n"
+    "ranked preferences. The same seed gives the same files on every machine.\n"
+    "JOB is 'deploy' or 'inset' (onboard is planned).\n"
     "\n"
     "  -n, --staff N      members of staff (1 to 100000)\n"
-    "  -s, --schools K    schools (default N/50, at least 1)\n"
+    "  -s, --schools K    schools (default N/50 for deploy, N/100 for inset)\n"
+    "  -w, --workshops W  inset: workshops (default N/50, at least 12)\n"
+    "      --slots S      inset: sessions in the day (default 3; 4 from 1000 staff)\n"
     "      --seed S       random seed (default 1)\n"
     "  -f, --force        overwrite input files already in DIR\n"
     "  -h, --help         show this help\n"
     "\n"
-    "Example: cpdplan generate deploy /tmp/big --staff 2000 --schools 40 --seed 7\n"
+    "Example: cpdplan generate inset /tmp/day --staff 2000 --workshops 40\n"
     "Exit status: 0 written, 2 bad usage (nothing written), 3 write failure.\n";
 
-enum { OPT_SEED = 256 };
+enum { OPT_SEED = 256, OPT_SLOTS };
 
 typedef struct {
     const char *job, *dir;
-    long staff, schools, seed;
-    bool has_staff, has_schools, force, help;
+    long staff, schools, seed, workshops, slots;
+    bool has_staff, has_schools, has_workshops, has_slots, force, help;
 } gen_opts;
 
 static void positional(cpd_diags *d, const char *arg, gen_opts *o)
@@ -51,6 +55,12 @@ static void option(int c, const char *arg, gen_opts *o, cpd_diags *d)
     else if (c == 's')
         o->has_schools = cli_long(d, "generate", "--schools", "a number of schools", arg, 1,
                                   10000, &o->schools);
+    else if (c == 'w')
+        o->has_workshops = cli_long(d, "generate", "--workshops", "a number of workshops", arg, 1,
+                                    1000, &o->workshops);
+    else if (c == OPT_SLOTS)
+        o->has_slots = cli_long(d, "generate", "--slots", "a number of sessions", arg, 1, 8,
+                                &o->slots);
     else if (c == OPT_SEED)
         cli_long(d, "generate", "--seed", "a whole number", arg, 0, LONG_MAX, &o->seed);
     else if (c == 'f')
@@ -78,13 +88,14 @@ static bool parse(int argc, char **argv, gen_opts *o, cpd_diags *d)
     static const struct option longs[] = {
         {"staff", required_argument, NULL, 'n'}, {"schools", required_argument, NULL, 's'},
         {"seed", required_argument, NULL, OPT_SEED}, {"force", no_argument, NULL, 'f'},
+        {"workshops", required_argument, NULL, 'w'}, {"slots", required_argument, NULL, OPT_SLOTS},
         {"help", no_argument, NULL, 'h'},        {NULL, 0, NULL, 0},
     };
     *o = (gen_opts){.seed = 1};
     opterr = 0;
     optind = 0;
     int c;
-    while ((c = getopt_long(argc, argv, "-:n:s:fh", longs, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "-:n:s:w:fh", longs, NULL)) != -1) {
         if (c == 1)
             positional(d, optarg, o);
         else if (c == '?' || c == ':')
@@ -101,9 +112,9 @@ static bool parse(int argc, char **argv, gen_opts *o, cpd_diags *d)
 /* A scenario folder already holding inputs is somebody's work: keep it unless --force. */
 static bool would_overwrite(const char *dir, cpd_diags *d)
 {
-    static const char *const files[] = {"schools.csv", "staff.csv", "coaches.csv",
-                                        "travel.csv",  "previous.csv", "pins.csv",
-                                        "scenario.json"};
+    static const char *const files[] = {"schools.csv",  "staff.csv",       "coaches.csv",
+                                        "travel.csv",   "previous.csv",    "pins.csv",
+                                        "workshops.csv", "preferences.csv", "scenario.json"};
     bool any = false;
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
         char *p = cli_path(dir, files[i]);
@@ -135,6 +146,29 @@ static int generate_deploy(const gen_opts *o, cpd_diags *d)
     return status;
 }
 
+static int generate_inset(const gen_opts *o, cpd_diags *d)
+{
+    if (!o->force && would_overwrite(o->dir, d)) {
+        cli_print_diags(d, false);
+        return CPD_EINPUT;
+    }
+    long n = o->staff;
+    int nschools = o->has_schools ? (int)o->schools : (int)(n / 100 > 1 ? n / 100 : 1);
+    int nws = o->has_workshops ? (int)o->workshops : (int)(n / 50 > 12 ? n / 50 : 12);
+    int nslots = o->has_slots ? (int)o->slots : n >= 1000 ? 4 : 3;
+    cpd_inset *p = cpd_generate_inset((int)n, nschools, nws, nslots, (unsigned long)o->seed);
+    int status = CPD_EINTERNAL;
+    if (p && cpd_save_inset(o->dir, p, d)) {
+        printf("%s: generated %d schools, %d staff, %d workshops over %d slots (seed %ld)\n",
+               o->dir, p->common->nschools, p->common->nstaff, p->nworkshops, p->params.nslots,
+               o->seed);
+        status = CPD_OK;
+    }
+    cli_print_diags(d, false);
+    cpd_inset_free(&p);
+    return status;
+}
+
 int cmd_generate(int argc, char **argv)
 {
     cpd_diags *d = cpd_diags_new();
@@ -144,6 +178,8 @@ int cmd_generate(int argc, char **argv)
         status = cli_usage_fail(d, "generate");
     else if (o.help)
         status = cli_help(generate_help);
+    else if (strcmp(o.job, "inset") == 0)
+        status = generate_inset(&o, d);
     else if (strcmp(o.job, "deploy") != 0)
         status = cli_unavailable_job("generate", o.job);
     else

@@ -12,11 +12,11 @@ static const char init_help[] =
     "Writes template input files for JOB into DIR (created if missing): each CSV\n"
     "file's header with an example row, and scenario.json with the default\n"
     "weights and solver settings. Existing files are never overwritten.\n"
-    "JOB is 'deploy' (inset and onboard are planned).\n"
+    "JOB is 'deploy' or 'inset' (onboard is planned).\n"
     "\n"
     "  -h, --help   show this help\n"
     "\n"
-    "Example: cpdplan init deploy my-trust && cpdplan check my-trust\n"
+    "Example: cpdplan init inset my-day && cpdplan check my-day\n"
     "Exit status: 0 written, 2 bad usage or a file already there (nothing written),\n"
     "3 write failure.\n";
 
@@ -54,19 +54,20 @@ static bool parse(int argc, char **argv, init_opts *o, cpd_diags *d)
     for (int i = optind; i < argc; i++)
         positional(d, argv[i], o);
     if (!o->help && !o->job)
-        cli_usage(d, "init", "missing the job (deploy) and the folder DIR");
+        cli_usage(d, "init", "missing the job (deploy or inset) and the folder DIR");
     else if (!o->help && !o->dir)
         cli_usage(d, "init", "missing the folder DIR");
     return cpd_diags_errors(d) == 0;
 }
 
-static int init_deploy(const char *dir, cpd_diags *d)
+static int init_job(const char *job, const char *dir, cpd_diags *d)
 {
-    cpd_code code = cpd_write_deploy_templates(dir, d);
+    bool inset = strcmp(job, "inset") == 0;
+    cpd_code code = inset ? cpd_write_inset_templates(dir, d) : cpd_write_deploy_templates(dir, d);
     cli_print_diags(d, false);
     if (code != CPD_OK)
         return cli_status(code);
-    printf("%s: deploy templates written; fill them in, then run 'cpdplan check %s'\n", dir,
+    printf("%s: %s templates written; fill them in, then run 'cpdplan check %s'\n", dir, job,
            dir);
     return CPD_OK;
 }
@@ -80,10 +81,10 @@ int cmd_init(int argc, char **argv)
         status = cli_usage_fail(d, "init");
     else if (o.help)
         status = cli_help(init_help);
-    else if (strcmp(o.job, "deploy") != 0)
+    else if (strcmp(o.job, "deploy") != 0 && strcmp(o.job, "inset") != 0)
         status = cli_unavailable_job("init", o.job);
     else
-        status = init_deploy(o.dir, d);
+        status = init_job(o.job, o.dir, d);
     cpd_diags_free(&d);
     return cli_finish_stdout(status);
 }

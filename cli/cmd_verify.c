@@ -3,6 +3,7 @@
 #include "cli.h"
 
 #include "cpd_deploy_io.h"
+#include "cpd_inset_io.h"
 #include "cpd_load.h"
 #include "cpd_verify.h"
 
@@ -13,9 +14,11 @@ static const char verify_help[] =
     "Usage: cpdplan verify DIR [--plan OUT]\n"
     "Reads a written plan back and re-checks every rule against the inputs in\n"
     "DIR, with code that shares nothing with the model (a wrong model cannot\n"
-    "vouch for itself): every need listed once, services and subjects fit,\n"
-    "same-school rules, hours with travel, coachee and school limits, pins,\n"
-    "the limit on changes, and the loads written.\n"
+    "vouch for itself). deploy: every need listed once, services and subjects\n"
+    "fit, same-school rules, hours with travel, coachee and school limits, pins,\n"
+    "the limit on changes, the loads written. inset (a plan with allocation.csv):\n"
+    "one thing per slot, facilitators, capacity, audience, no workshop twice,\n"
+    "two-slot runs, min_size, mandatory workshops, pins, ranks.\n"
     "\n"
     "  -p, --plan OUT   the plan's folder (default DIR/out)\n"
     "  -q, --quiet      print breaches only\n"
@@ -91,6 +94,43 @@ static int verify_deploy(const verify_opts *o, const char *plandir, cpd_diags *d
     return status;
 }
 
+static int verify_inset(const verify_opts *o, const char *plandir, cpd_diags *d)
+{
+    cpd_inset *p = cpd_load_inset(o->dir, d);
+    cpd_inset_plan *pl = p ? cpd_read_inset_plan(plandir, p, d) : NULL;
+    int status = CPD_EINPUT;
+    if (!pl) {
+        cli_print_diags(d, o->quiet);
+    } else {
+        int breaches = cpd_verify_inset(p, pl, d);
+        cli_print_diags(d, o->quiet);
+        if (breaches > 0)
+            fprintf(stderr, "verify: %d breach%s\n", breaches, breaches == 1 ? "" : "es");
+        else if (!o->quiet)
+            printf("verify: plan keeps every rule (%d staff, %d slots, %d workshops)\n",
+                   p->common->nstaff, p->params.nslots, p->nworkshops);
+        status = breaches > 0 ? CPD_ENOPLAN : CPD_OK;
+    }
+    cpd_inset_plan_free(&pl);
+    cpd_inset_free(&p);
+    return status;
+}
+
+/* An inset plan has allocation.csv; without a plan to tell, a folder with workshops.csv and no
+ * coaches.csv is a training day. */
+static bool is_inset(const char *dir, const char *plandir)
+{
+    char *alloc = cli_path(plandir, "allocation.csv"), *dep = cli_path(plandir, "deployment.csv");
+    char *ws = cli_path(dir, "workshops.csv"), *coaches = cli_path(dir, "coaches.csv");
+    bool yes = cli_exists(alloc) ||
+               (!cli_exists(dep) && cli_exists(ws) && !cli_exists(coaches));
+    free(alloc);
+    free(dep);
+    free(ws);
+    free(coaches);
+    return yes;
+}
+
 int cmd_verify(int argc, char **argv)
 {
     cpd_diags *d = cpd_diags_new();
@@ -105,7 +145,12 @@ int cmd_verify(int argc, char **argv)
         plandir = o.plan ? cpd_strdup(o.plan) : cli_path(o.dir, "out");
         bool dir_ok = cli_folder(d, "verify", o.dir);
         bool plan_ok = cli_folder(d, "verify", plandir);
-        status = dir_ok && plan_ok ? verify_deploy(&o, plandir, d) : cli_usage_fail(d, "verify");
+        if (!dir_ok || !plan_ok)
+            status = cli_usage_fail(d, "verify");
+        else if (is_inset(o.dir, plandir))
+            status = verify_inset(&o, plandir, d);
+        else
+            status = verify_deploy(&o, plandir, d);
     }
     free(plandir);
     cpd_diags_free(&d);

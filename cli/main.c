@@ -9,7 +9,7 @@ static int cmd_help(int argc, char **argv);
  * contract names but this version does not have yet. */
 static const cli_command commands[] = {
     {"deploy", cmd_deploy, "termly deployment of coaches to teachers"},
-    {"inset", NULL, "workshop places for a training day (planned)"},
+    {"inset", cmd_inset, "workshop places for a training day"},
     {"onboard", NULL, "onboarding schedule for joining schools (planned)"},
     {"check", cmd_check, "validate every input in DIR, report all problems at once"},
     {"verify", cmd_verify, "re-check a written plan against the inputs"},
@@ -29,6 +29,7 @@ static const char usage_head[] =
 static const char usage_tail[] =
     "\n"
     "  cpdplan deploy   DIR [options]\n"
+    "  cpdplan inset    DIR [options]\n"
     "  cpdplan check    DIR\n"
     "  cpdplan verify   DIR [--plan OUT]\n"
     "  cpdplan init     JOB DIR\n"

@@ -1,4 +1,5 @@
-/* cpd_templates.c — deploy's template input files: headers, one example row, default settings. */
+/* cpd_templates.c — deploy's and inset's template input files: headers, example rows, default
+ * settings. */
 #include "cpd_templates.h"
 
 #include "cpd_csv.h"
@@ -12,14 +13,14 @@
 
 /* ---- local ---- */
 
-enum { MAX_COLS = 12 };
+enum { MAX_COLS = 12, MAX_ROWS = 4 };
 
 /* A template CSV: the header with every column the loader reads (optional ones included, so
  * the user sees them), then example rows that together make a scenario `check` accepts. */
 typedef struct {
     const char *file;
     const char *header[MAX_COLS];
-    const char *rows[2][MAX_COLS]; /* NULL-started row: none */
+    const char *rows[MAX_ROWS][MAX_COLS]; /* NULL-started row: none */
 } csv_template;
 
 static const csv_template deploy_csv[] = {
@@ -42,11 +43,36 @@ static const csv_template deploy_csv[] = {
 };
 enum { NDEPLOY_CSV = sizeof deploy_csv / sizeof deploy_csv[0] };
 
+/* A small day `check` accepts: a facilitated workshop (a lead and a co-deliverer), a two-slot
+ * one with a minimum size, a mandatory one for ECTs, choices by title as a form exports them. */
+static const csv_template inset_csv[] = {
+    {"schools.csv", {"id", "name", "joining", NULL}, {{"SCH1", "Example Academy", "no", NULL}}},
+    {"staff.csv",
+     {"id", "name", "school", "role", NULL},
+     {{"T001", "Alex Example", "SCH1", "teacher", NULL},
+      {"T002", "Sam Example", "SCH1", "ect", NULL},
+      {"T003", "Jo Example", "SCH1", "senior_leader", NULL},
+      {"T004", "Kim Example", "SCH1", "teacher", NULL}}},
+    {"workshops.csv",
+     {"id", "title", "capacity", "min_size", "slots", "facilitators", "audience", "mandatory_for",
+      "length", NULL},
+     {{"W1", "Retrieval practice", "30", "", "1;2", "T003;T004", "", "", "1", NULL},
+      {"W2", "Coaching conversations", "20", "2", "1", "", "teacher;ect", "", "2", NULL},
+      {"W3", "PREVENT duty", "20", "", "3", "", "", "ect", "1", NULL},
+      {"W4", "Wellbeing and workload", "40", "", "", "", "", "", "1", NULL}}},
+    {"preferences.csv",
+     {"Timestamp", "Email", "Staff ID", "1st choice", "2nd choice", "3rd choice", NULL},
+     {{"2027/01/04 08:00:00", "alex@example.org", "T001", "Coaching conversations",
+       "Retrieval practice", "Wellbeing and workload", NULL}}},
+    {"pins.csv", {"staff", "workshop", "slot", "rule", NULL}, {{"T001", "W4", "3", "must", NULL}}},
+};
+enum { NINSET_CSV = sizeof inset_csv / sizeof inset_csv[0] };
+
 static bool write_csv(FILE *f, const csv_template *t)
 {
     cpd_csvw *w = cpd_csvw_open(f);
     cpd_csvw_header(w, t->header);
-    for (int r = 0; r < 2 && t->rows[r][0]; r++) {
+    for (int r = 0; r < MAX_ROWS && t->rows[r][0]; r++) {
         for (int c = 0; t->rows[r][c]; c++)
             cpd_csvw_str(w, t->rows[r][c]);
         cpd_csvw_end_row(w);
@@ -54,12 +80,21 @@ static bool write_csv(FILE *f, const csv_template *t)
     return cpd_csvw_close(&w);
 }
 
-/* scenario.json: the defaults, written by the same table the loader reads. */
-static bool write_json(FILE *f)
+/* scenario.json: the defaults, written by the same table the loader reads; inset adds its own
+ * settings. */
+static bool write_json(FILE *f, bool inset)
 {
     cpd_scenario *s = cpd_scenario_new();
-    s->name = cpd_strdup("Example trust — autumn term");
+    s->name = cpd_strdup(inset ? "Example school — INSET day" : "Example trust — autumn term");
     cJSON *j = cpd_json_scenario_object(s);
+    if (inset) {
+        cJSON *in = cJSON_AddObjectToObject(j, "inset");
+        cJSON_AddNumberToObject(in, "slots", 3);
+        cJSON_AddNumberToObject(in, "rank_power", 2);
+        cJSON_AddNumberToObject(in, "outside_value", 0);
+        cJSON_AddBoolToObject(in, "fairness", true);
+        cJSON_AddBoolToObject(in, "strict", false);
+    }
     bool ok = cpd_json_write(f, j);
     cJSON_Delete(j);
     cpd_scenario_free(&s);
@@ -67,11 +102,11 @@ static bool write_json(FILE *f)
 }
 
 /* Reports every template file already in dir; true when there is one. */
-static bool any_exists(const char *dir, cpd_diags *d)
+static bool any_exists(const char *dir, const csv_template *t, int n, cpd_diags *d)
 {
     bool any = false;
-    for (int i = 0; i <= NDEPLOY_CSV; i++) {
-        const char *name = i < NDEPLOY_CSV ? deploy_csv[i].file : "scenario.json";
+    for (int i = 0; i <= n; i++) {
+        const char *name = i < n ? t[i].file : "scenario.json";
         size_t len = strlen(dir) + strlen(name) + 2;
         char *path = cpd_xmalloc(len);
         snprintf(path, len, "%s/%s", dir, name);
@@ -85,30 +120,41 @@ static bool any_exists(const char *dir, cpd_diags *d)
     return any;
 }
 
-/* ---- interface ---- */
-
-cpd_code cpd_write_deploy_templates(const char *dir, cpd_diags *d)
+static cpd_code write_templates(const char *dir, const csv_template *t, int n, bool inset,
+                                cpd_diags *d)
 {
-    if (any_exists(dir, d))
+    if (any_exists(dir, t, n, d))
         return CPD_EINPUT;
     cpd_outset *o = cpd_outset_new(dir, d);
     if (!o)
         return CPD_EINTERNAL;
-    for (int i = 0; i < NDEPLOY_CSV; i++) {
-        FILE *f = cpd_outset_open(o, deploy_csv[i].file, d);
-        if (!f || !write_csv(f, &deploy_csv[i])) {
+    for (int i = 0; i < n; i++) {
+        FILE *f = cpd_outset_open(o, t[i].file, d);
+        if (!f || !write_csv(f, &t[i])) {
             if (f)
-                cpd_error(d, deploy_csv[i].file, 0, 0, "could not be written");
+                cpd_error(d, t[i].file, 0, 0, "could not be written");
             cpd_outset_abort(&o);
             return CPD_EINTERNAL;
         }
     }
     FILE *f = cpd_outset_open(o, "scenario.json", d);
-    if (!f || !write_json(f)) {
+    if (!f || !write_json(f, inset)) {
         if (f)
             cpd_error(d, "scenario.json", 0, 0, "could not be written");
         cpd_outset_abort(&o);
         return CPD_EINTERNAL;
     }
     return cpd_outset_commit(&o, d) ? CPD_OK : CPD_EINTERNAL;
+}
+
+/* ---- interface ---- */
+
+cpd_code cpd_write_deploy_templates(const char *dir, cpd_diags *d)
+{
+    return write_templates(dir, deploy_csv, NDEPLOY_CSV, false, d);
+}
+
+cpd_code cpd_write_inset_templates(const char *dir, cpd_diags *d)
+{
+    return write_templates(dir, inset_csv, NINSET_CSV, true, d);
 }

@@ -14,4 +14,9 @@
  * writing failed (nothing is left behind). */
 cpd_code cpd_write_deploy_templates(const char *dir, cpd_diags *d);
 
+/* Writes inset's templates into dir, the same way: schools.csv, staff.csv, workshops.csv,
+ * preferences.csv (wide, as a form tool exports it), pins.csv and scenario.json with the
+ * "inset" settings. */
+cpd_code cpd_write_inset_templates(const char *dir, cpd_diags *d);
+
 #endif

@@ -294,9 +294,9 @@ test_init() {
     expect_rc "init over existing files" 2
     expect_in "$TMP/err.txt" "init over existing files" "already exists"
     if cmp -s "$dir/staff.csv" "$TMP/staff.before"; then pass; else fail "init overwrote staff.csv"; fi
-    run init inset "$TMP/tpl-inset"
-    expect_rc "init inset" 2
-    expect_in "$TMP/err.txt" "init inset" "cpdplan: 'inset' is not available yet in this version"
+    run init onboard "$TMP/tpl-onboard"
+    expect_rc "init onboard" 2
+    expect_in "$TMP/err.txt" "init onboard" "cpdplan: 'onboard' is not available yet in this version"
 }
 
 # ---- (h) --export-model ----
@@ -345,9 +345,13 @@ test_usage() {
     run frobnicate
     expect_rc "unknown command" 2
     expect_in "$TMP/err.txt" "unknown command" "deploy"
-    run inset "$TRUST"
-    expect_rc "inset" 2
-    expect_in "$TMP/err.txt" "inset" "not available yet"
+    run inset "$TRUST" -o "$TMP/inset-on-trust"
+    expect_rc "inset on a deploy scenario" 2
+    expect_in "$TMP/err.txt" "inset on a deploy scenario" "workshops.csv: cannot open"
+    expect_no_output "inset on a deploy scenario" "$TMP/inset-on-trust"
+    run onboard "$TRUST"
+    expect_rc "onboard" 2
+    expect_in "$TMP/err.txt" "onboard" "not available yet"
     run generate onboard "$TMP/x" --staff 10
     expect_rc "generate onboard" 2
     run generate deploy "$TMP/x" --staff many
@@ -361,7 +365,7 @@ test_usage() {
     else
         fail "'cpdplan help deploy' and 'cpdplan deploy --help' differ"
     fi
-    for c in deploy check verify init generate; do
+    for c in deploy inset check verify init generate; do
         run "$c" --help
         expect_rc "$c --help" 0
         wide=$(awk 'length > 80' "$TMP/out.txt" | head -n 1)
@@ -373,6 +377,111 @@ test_usage() {
     done
 }
 
+# ---- (j) inset: the bundled training day, a generated one, --strict, verify, init ----
+
+# expect_inset_plan WHAT OUT: every output of an inset plan is there, with the contract's columns.
+expect_inset_plan() {
+    for _f in allocation.csv rosters.csv unmet.csv summary.json report.html; do
+        if [ -s "$2/$_f" ]; then pass; else fail "$1: $_f missing or empty"; fi
+    done
+    [ -s "$2/allocation.csv" ] && expect_header "$2/allocation.csv" staff slot workshop rank
+    [ -s "$2/rosters.csv" ] && expect_header "$2/rosters.csv" workshop slot size attendees
+    [ -s "$2/unmet.csv" ] && expect_header "$2/unmet.csv" staff slot reason
+    for _key in job status objective bound gap seconds first_choice_share top3_share worst_rank \
+        outside_choices by_school by_role workshops cancellations; do
+        if grep -q "\"$_key\":" "$2/summary.json" 2>/dev/null; then
+            pass
+        else
+            fail "$1: summary.json has no '$_key'"
+        fi
+    done
+    if grep -q -i '</html>' "$2/report.html" 2>/dev/null; then pass; else fail "$1: report.html is not a whole HTML page"; fi
+}
+
+# inset_tamper WHAT AWK-PROGRAM: copies the day's plan, rewrites allocation.csv, expects breaches.
+inset_tamper() {
+    t=$TMP/inset-tamper
+    rm -rf "$t"
+    cp -R "$TMP/inset-out" "$t"
+    awk -F ',' -v OFS=',' "$2" "$TMP/inset-out/allocation.csv" >"$t/allocation.csv"
+    if cmp -s "$t/allocation.csv" "$TMP/inset-out/allocation.csv"; then
+        fail "verify inset ($1): the tampering changed nothing"
+        return
+    fi
+    run verify "$INSET" --plan "$t"
+    expect_rc "verify inset ($1)" 1
+    expect_in "$TMP/err.txt" "verify inset ($1)" "breach"
+}
+
+test_inset() {
+    INSET=$ROOT/scenarios/inset
+    out=$TMP/inset-out
+    run inset "$INSET" -o "$out" --quiet
+    expect_rc "inset day" 0
+    expect_inset_plan "inset day" "$out"
+    st=$(json_field "$out/summary.json" status)
+    if [ "$st" = optimal ]; then pass; else fail "inset day: status '$st', expected optimal"; fi
+    job=$(json_field "$out/summary.json" job)
+    if [ "$job" = inset ]; then pass; else fail "inset day: summary job '$job'"; fi
+    expect_verified "inset day" "$INSET" "$out"
+    # every person has a row for every slot of the day
+    rows=$(($(wc -l <"$out/allocation.csv") - 1))
+    staff=$(($(wc -l <"$INSET/staff.csv") - 1))
+    if [ "$rows" -eq $((staff * 3)) ]; then pass; else fail "inset day: $rows allocation rows for $staff staff x 3 slots"; fi
+    run inset "$INSET" -o "$TMP/inset-again" --quiet
+    for _f in allocation.csv rosters.csv unmet.csv; do
+        if cmp -s "$out/$_f" "$TMP/inset-again/$_f"; then pass; else fail "inset day: $_f differs between two runs"; fi
+    done
+    run inset "$INSET" -o "$TMP/inset-table"
+    expect_rc "inset day (table)" 0
+    expect_in "$TMP/out.txt" "inset day (table)" "first choice"
+    expect_in "$TMP/out.txt" "inset day (table)" "Plan written to"
+    expect_in "$TMP/err.txt" "inset day (table)" "submitted twice"
+    run inset "$INSET" -o "$TMP/inset-json" --json
+    expect_rc "inset day --json" 0
+    expect_in "$TMP/out.txt" "inset day --json" '"first_choice_share"'
+    run check "$INSET"
+    expect_rc "check inset day" 0
+    expect_in "$TMP/out.txt" "check inset day" "ok (2 schools, 150 staff, 12 workshops over 3 slots"
+    # verify catches a tampered plan: a rank changed, a facilitator's row dropped
+    inset_tamper "rank changed" 'NR > 1 && !done && $8 != "" { $8 = 9; done = 1 } { print }'
+    inset_tamper "facilitator dropped" 'NR > 1 && !done && $9 == "yes" { done = 1; next } { print }'
+    # a generated day
+    if [ "$SAN" = 1 ]; then n=150; else n=300; fi
+    g=$TMP/inset$n
+    run generate inset "$g" --staff $n --seed 1
+    expect_rc "generate inset $n" 0
+    run inset "$g" -o "$g/out" --quiet -t 30
+    expect_rc "inset generated $n" 0
+    expect_inset_plan "inset generated $n" "$g/out"
+    expect_verified "inset generated $n" "$g" "$g/out"
+    run generate inset "$g" --staff $n --seed 1
+    expect_rc "generate inset over existing files" 2
+    # a shortfall: a plan with unmet.csv, or exit 1 under --strict with the same numbers
+    sf=$TMP/inset-short
+    mkdir -p "$sf"
+    cp "$CASES/inset_strict_shortfall/"*.csv "$sf/"
+    printf '{"name": "short day", "inset": {"slots": 3}}\n' >"$sf/scenario.json"
+    run inset "$sf" -o "$sf/out" --quiet
+    expect_rc "inset shortfall" 0
+    if [ "$(wc -l <"$sf/out/unmet.csv" 2>/dev/null || echo 0)" -gt 1 ]; then pass; else fail "inset shortfall: nobody listed in unmet.csv"; fi
+    expect_verified "inset shortfall" "$sf" "$sf/out"
+    run inset "$sf" -o "$sf/out-strict" --strict
+    expect_rc "inset shortfall --strict" 1
+    expect_in "$TMP/err.txt" "inset shortfall --strict" "slot 1: 3 seats for 4 people"
+    expect_no_output "inset shortfall --strict" "$sf/out-strict"
+    # templates
+    run init inset "$TMP/tpl-inset"
+    expect_rc "init inset" 0
+    run check "$TMP/tpl-inset"
+    expect_rc "check on inset templates" 0
+    run inset "$TMP/tpl-inset" -o "$TMP/tpl-inset/out" --quiet
+    expect_rc "inset on templates" 0
+    expect_verified "inset on templates" "$TMP/tpl-inset" "$TMP/tpl-inset/out"
+    run inset "$INSET" --max-changes 3
+    expect_rc "inset --max-changes" 2
+}
+
 test_bundled
 test_generated
 test_determinism
@@ -381,6 +490,7 @@ test_tamper
 test_init
 test_export
 test_usage
+test_inset
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -1,0 +1,209 @@
+/* cmd_inset.c — `cpdplan inset DIR`: load a training day, say its shortfalls, solve, write the
+ * plan, summarise. */
+#include "cli.h"
+
+#include "cpd_inset.h"
+#include "cpd_inset_io.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static const char inset_help[] =
+    "Usage: cpdplan inset DIR [options]\n"
+    "Gives every member of staff one place in every session of a training day,\n"
+    "as close to their ranked choices as the rooms allow, fairest first.\n"
+    "\n"
+    "  -o, --out DIR           write the plan here (default DIR/out)\n"
+    "  -t, --time-limit SEC    search at most SEC seconds, then write the best plan\n"
+    "      --gap REL           stop once proven within REL of the best (0.01 = 1%)\n"
+    "      --strict            a shortfall (too few seats, mandatory workshops that\n"
+    "                          cannot all fit) is exit 1, not a plan with unmet.csv\n"
+    "      --export-model FILE write the exact model solved (FILE.lp or FILE.mps)\n"
+    "  -q, --quiet             no summary, no warnings (errors only)\n"
+    "      --json              print summary.json on stdout instead of the table\n"
+    "  -h, --help              show this help\n"
+    "\n"
+    "Reads DIR/schools.csv, staff.csv, workshops.csv and, if present,\n"
+    "preferences.csv, pins.csv, scenario.json. Writes allocation.csv, rosters.csv,\n"
+    "unmet.csv, summary.json and report.html, all or nothing.\n"
+    "\n"
+    "Example: cpdplan inset scenarios/inset -o plan\n"
+    "Exit status: 0 plan written (unmet places in unmet.csv), 1 no plan exists\n"
+    "(or a shortfall under --strict), 2 bad usage or input, 3 internal failure.\n";
+
+/* --strict is the inset job's own option: taken out of argv before the shared parser sees it
+ * (a word after "--" is a folder name, not an option). Returns the new argc. */
+static int take_strict(int argc, char **argv, bool *strict)
+{
+    int n = 0;
+    bool options = true;
+    for (int i = 0; i < argc; i++) {
+        if (options && strcmp(argv[i], "--") == 0)
+            options = false;
+        if (i > 0 && options && strcmp(argv[i], "--strict") == 0) {
+            *strict = true;
+            continue;
+        }
+        argv[n++] = argv[i];
+    }
+    argv[n] = NULL;
+    return n;
+}
+
+static bool out_usable(const char *out, cpd_diags *d)
+{
+    struct stat st;
+    if (stat(out, &st) == 0 && !S_ISDIR(st.st_mode)) {
+        cli_usage(d, "inset", "--out '%s' exists and is not a folder", out);
+        return false;
+    }
+    return true;
+}
+
+static bool export_usable(const char *path, cpd_diags *d)
+{
+    const char *slash = path ? strrchr(path, '/') : NULL;
+    if (!slash)
+        return true;
+    size_t n = slash == path ? 1 : (size_t)(slash - path);
+    char *dir = cpd_xmalloc(n + 1);
+    memcpy(dir, path, n);
+    dir[n] = '\0';
+    struct stat st;
+    bool ok = stat(dir, &st) == 0 && S_ISDIR(st.st_mode);
+    if (!ok)
+        cli_usage(d, "inset", "--export-model '%s': no folder '%s' to write it in", path, dir);
+    free(dir);
+    return ok;
+}
+
+static void print_summary(const cli_job_opts *o, const cpd_inset *p, const cpd_inset_plan *pl,
+                          const char *out)
+{
+    if (o->json) {
+        char *json = cpd_inset_summary_json(p, pl);
+        fputs(json, stdout);
+        if (json[0] && json[strlen(json) - 1] != '\n')
+            fputc('\n', stdout);
+        free(json);
+    } else if (!o->quiet) {
+        cpd_print_inset_summary(stdout, p, pl);
+        size_t n = strlen(out);
+        printf("Plan written to %s%s\n", out, n > 0 && out[n - 1] == '/' ? "" : "/");
+    }
+}
+
+/* Whether diagnostic g says the same as one already printed from seen. */
+static bool said_before(const cpd_diags *seen, const cpd_diag *g)
+{
+    char a[2048], b[2048];
+    cpd_diag_format(g, a, sizeof a);
+    for (size_t i = 0; i < cpd_diags_len(seen); i++) {
+        cpd_diag_format(cpd_diags_get(seen, i), b, sizeof b);
+        if (strcmp(a, b) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* The solve's messages, without the shortfall notes printed before it began. */
+static void print_new(const cpd_diags *d, const cpd_diags *seen, bool quiet)
+{
+    char buf[2048];
+    for (size_t i = 0; i < cpd_diags_len(d); i++) {
+        const cpd_diag *g = cpd_diags_get(d, i);
+        if ((quiet && g->sev != CPD_SEV_ERROR) || said_before(seen, g))
+            continue;
+        cpd_diag_format(g, buf, sizeof buf);
+        fprintf(stderr, "%s\n", buf);
+    }
+}
+
+/* Says what can be said before solving; returns CPD_ENOPLAN when no plan may be written. */
+static cpd_code precheck(const cpd_inset *p, const cli_job_opts *o, cpd_diags *notes)
+{
+    cpd_code code = cpd_inset_check(p, notes);
+    cli_print_diags(notes, o->quiet);
+    if (code != CPD_OK)
+        fprintf(stderr, "cpdplan inset: %s; nothing written\n",
+                p->params.strict ? "a shortfall under --strict (or strict in scenario.json)"
+                                 : "no plan exists");
+    return code;
+}
+
+static int solve_and_write(cpd_inset *p, const cli_job_opts *o, const char *out)
+{
+    if (o->has_time_limit)
+        p->params.time_limit = o->time_limit;
+    if (o->has_gap)
+        p->params.gap = o->gap;
+    cpd_inset_opts opts = {
+        .solve = {.time_limit = p->params.time_limit,
+                  .gap = p->params.gap,
+                  .progress = !o->quiet && isatty(STDERR_FILENO)},
+        .export_path = o->export_path,
+    };
+    cpd_diags *notes = cpd_diags_new(), *d = cpd_diags_new();
+    cpd_inset_plan *plan = NULL;
+    cpd_code code = precheck(p, o, notes);
+    if (code == CPD_OK) {
+        code = cpd_inset_solve(p, &opts, &plan, d);
+        if (code == CPD_OK && !plan)
+            code = CPD_EINTERNAL;
+        if (code == CPD_OK && !cpd_write_inset(out, p, plan, d))
+            code = CPD_EINTERNAL;
+        print_new(d, notes, o->quiet);
+        if (code == CPD_OK)
+            print_summary(o, p, plan, out);
+        else if (code == CPD_ENOPLAN)
+            fprintf(stderr, "cpdplan inset: no plan exists; nothing written\n");
+    }
+    cpd_inset_plan_free(&plan);
+    cpd_diags_free(&notes);
+    cpd_diags_free(&d);
+    return cli_status(code);
+}
+
+int cmd_inset(int argc, char **argv)
+{
+    cpd_diags *d = cpd_diags_new();
+    cli_job_opts o;
+    bool strict = false;
+    int status;
+    char *out = NULL;
+    argc = take_strict(argc, argv, &strict);
+    bool parsed = cli_parse_job(argc, argv, &o, d);
+    if (o.has_max_changes)
+        cli_usage(d, "inset", "--max-changes is an option of deploy, not inset");
+    if (!parsed || o.has_max_changes) {
+        status = cli_usage_fail(d, "inset");
+        goto done;
+    }
+    if (o.help || o.version) {
+        status = o.help ? cli_help(inset_help) : cli_version();
+        goto done;
+    }
+    out = o.out ? cpd_strdup(o.out) : cli_path(o.dir, "out");
+    bool dir_ok = cli_folder(d, "inset", o.dir);
+    bool out_ok = out_usable(out, d);
+    bool export_ok = export_usable(o.export_path, d);
+    if (!dir_ok || !out_ok || !export_ok) {
+        status = cli_usage_fail(d, "inset");
+        goto done;
+    }
+    cpd_inset *p = cpd_load_inset(o.dir, d);
+    cli_print_diags(d, o.quiet);
+    if (!p) {
+        status = CPD_EINPUT;
+        goto done;
+    }
+    p->params.strict |= strict;
+    status = solve_and_write(p, &o, out);
+    cpd_inset_free(&p);
+done:
+    free(out);
+    cpd_diags_free(&d);
+    return cli_finish_stdout(status);
+}
