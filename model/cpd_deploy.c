@@ -1,5 +1,8 @@
 /* cpd_deploy.c — the deploy job's entry points: demands, the checks only the model can make,
- * and the solve (heuristic, bound, GLPK, plan). */
+ * and the solve: construction heuristic; Lagrangian bound by per-coach knapsacks, whose
+ * averaged relaxed plans are rounded and whose coach schedules a set-packing master
+ * recombines; ruin and recreate; then GLPK's branch and bound on models small enough for it;
+ * the plan. Every phase ends by its own count; the time limit only cuts in as a safety. */
 #include "deploy_internal.h"
 
 #include <math.h>
@@ -7,9 +10,26 @@
 #include <string.h>
 #include <time.h>
 
-#define LAGRANGE_SECONDS 10.0 /* a safety cap: the iteration count ends it first, so runs repeat */
-#define LAGRANGE_SHARE 0.1
-#define LAGRANGE_ITERS 300
+#define LAGRANGE_ITERS 500     /* the subgradient's steps: the count ends it, so runs repeat */
+#define LAGRANGE_SECONDS 30.0  /* a safety cap far above what the steps take */
+/* Under a tight time limit the heuristic's search stops at this share of the limit, the
+ * Lagrangian and the final rounding at the next: a plan is written in time, whatever the size. */
+#define HEUR_SHARE 0.4
+#define LAGRANGE_SHARE 0.7
+#define ROUND_SHARE 0.85
+#define RUIN_SHARE 0.95
+/* Above this many pairs GLPK's root LP alone takes longer than the whole decomposition (26 s
+ * at 22k pairs, where the Lagrangian bound is also tighter than the LP's), and its search
+ * improves neither plan nor bound within a minute: the decomposition's plan and bound are the
+ * answer. */
+#define GLPK_MAX_PAIRS 8000
+#define END_MARGIN 0.15 /* seconds left for writing the plan */
+#define RUIN_PER_SECOND 50 /* ruin-and-recreate steps per second of time limit */
+#define RUIN_MIN 100
+#define RUIN_MAX 3000
+#define RUIN_SEED 20261124
+#define POOL_MAX 200000     /* coach schedules kept for the master */
+#define MASTER_SECONDS 10.0 /* a safety cap on the master's GLPK search */
 
 /* ---- local: GLPK's heuristic hook ---- */
 
@@ -46,6 +66,7 @@ typedef struct {
     bool heur_ok;
     dp_state *final;  /* the plan returned */
     lp_hook hook;
+    bool engine_run;  /* GLPK was run (else the decomposition's plan is the answer) */
 } solve_ctx;
 
 /* Names the coaches whose pairs of last term cannot all be kept together (hours with travel,
@@ -100,10 +121,18 @@ static void explain_no_plan(const solve_ctx *x)
         cpd_error(x->d, NULL, 0, 0, "the pins and the coaches' hours and limits leave no plan");
 }
 
+/* dp_now() at share of the time limit, or HUGE_VAL with no limit. */
+static double at_share(const solve_ctx *x, double share)
+{
+    double limit = x->opts->solve.time_limit;
+    return limit > 0 ? x->t0 + share * limit : HUGE_VAL;
+}
+
 /* The construction heuristic; the engine model; GLPK's LP rounding hook. */
 static void build(solve_ctx *x)
 {
     x->heur = dp_state_new(&x->m);
+    x->m.deadline = at_share(x, HEUR_SHARE);
     x->heur_ok = dp_heuristic(x->heur);
     x->e = dp_build_engine(&x->m, &x->lay);
     x->hook = (lp_hook){.lay = &x->lay, .st = dp_state_new(&x->m), .best = -HUGE_VAL};
@@ -122,18 +151,52 @@ static double round_average(void *ctx, const double *xavg, bool thorough)
 
 static double round_quick(void *ctx, const double *xavg) { return round_average(ctx, xavg, false); }
 
+/* The coaches' relaxed schedules and the best plan's, recombined by the set-packing master,
+ * then polished; kept when better. The master's time is capped (it usually takes a fraction of
+ * a second; the cap only guards against a hard one). */
+static void recombine(solve_ctx *x, dp_pool *pool)
+{
+    double left = x->m.deadline - dp_now();
+    if (left <= 0.1)
+        return;
+    dp_pool_add_state(pool, x->heur);
+    dp_state *st = x->hook.st;
+    if (dp_pool_solve(pool, st, fmin(MASTER_SECONDS, left)) && dp_polish(st) &&
+        st->obj > x->heur->obj + 1e-6)
+        dp_state_copy(x->heur, st);
+}
+
+/* Ruin and recreate on the best plan, then the local search once more. The count grows with
+ * the time limit (a longer limit buys a longer search), so runs with the same limit repeat. */
+static void ruin_recreate(solve_ctx *x)
+{
+    double limit = x->opts->solve.time_limit;
+    int iters = limit > 0 ? (int)fmin(RUIN_MAX, fmax(RUIN_MIN, RUIN_PER_SECOND * limit)) : RUIN_MAX;
+    dp_state *st = x->hook.st;
+    dp_state_copy(st, x->heur);
+    x->m.deadline = at_share(x, RUIN_SHARE);
+    if (dp_ruin_recreate(st, iters, RUIN_SEED) && dp_polish(st) && st->obj > x->heur->obj + 1e-6)
+        dp_state_copy(x->heur, st);
+}
+
 /* The Lagrangian bound, when there is a plan to aim the steps at; the average of its relaxed
  * plans, rounded now and then, may improve that plan (which then aims the steps better). */
 static double lagrangian(solve_ctx *x)
 {
-    double limit = x->opts->solve.time_limit;
-    double budget = limit > 0 ? fmin(LAGRANGE_SECONDS, LAGRANGE_SHARE * limit) : LAGRANGE_SECONDS;
     if (!x->heur_ok || x->m.npairs == 0)
         return NAN;
     double *xavg = cpd_xcalloc((size_t)x->m.npairs, sizeof(double));
-    double lb = dp_lagrangian_bound(&x->m, x->heur->obj, budget, LAGRANGE_ITERS, xavg,
-                                    round_quick, x);
+    dp_pool *pool = dp_pool_new(&x->m, POOL_MAX);
+    x->m.deadline = at_share(x, LAGRANGE_SHARE);
+    dp_lagr_opts o = {.target = x->heur->obj, .max_iter = LAGRANGE_ITERS,
+                      .seconds = fmin(LAGRANGE_SECONDS, x->m.deadline - dp_now()),
+                      .xavg = xavg, .round = round_quick, .ctx = x, .pool = pool};
+    double lb = dp_lagrangian(&x->m, &o);
+    x->m.deadline = at_share(x, ROUND_SHARE);
     round_average(x, xavg, true);
+    recombine(x, pool);
+    dp_pool_free(&pool);
+    ruin_recreate(x);
     free(xavg);
     if (!isnan(lb))
         cpd_engine_set_external_bound(x->e, lb);
@@ -152,13 +215,31 @@ static void set_start(solve_ctx *x)
     x->hook.best = x->heur->obj;
 }
 
-static cpd_solve_result run_engine(solve_ctx *x)
+/* The decomposition's answer, without GLPK: the best plan and the Lagrangian bound. */
+static cpd_solve_result decomposition_result(const solve_ctx *x, double lb)
+{
+    if (!x->heur_ok)
+        return (cpd_solve_result){.status = CPD_SOLVE_NO_PLAN_YET};
+    double obj = x->heur->obj, target = x->opts->solve.gap > 0 ? x->opts->solve.gap : 1e-9;
+    cpd_solve_result r = {.objective = obj, .has_bound = !isnan(lb), .from_heuristic = true};
+    r.bound = r.has_bound ? fmax(lb, obj) : HUGE_VAL;
+    r.gap = r.has_bound ? (r.bound - obj) / fmax(1e-9, fabs(obj)) : HUGE_VAL;
+    r.status = r.has_bound && r.gap <= target ? CPD_SOLVE_OPTIMAL : CPD_SOLVE_FEASIBLE;
+    return r;
+}
+
+static cpd_solve_result run_engine(solve_ctx *x, double lb)
 {
     if (x->m.npairs == 0) /* nothing to decide (GLPK takes no empty model): nothing is met */
         return (cpd_solve_result){.status = CPD_SOLVE_OPTIMAL, .has_bound = true};
     cpd_solve_opts so = x->opts->solve;
+    double left = so.time_limit - (dp_now() - x->t0) - END_MARGIN;
+    bool proven = x->heur_ok && decomposition_result(x, lb).status == CPD_SOLVE_OPTIMAL;
+    if (x->heur_ok && (proven || x->m.npairs > GLPK_MAX_PAIRS || (so.time_limit > 0 && left < 0.05)))
+        return decomposition_result(x, lb);
     if (so.time_limit > 0)
-        so.time_limit = fmax(0.05, so.time_limit - (dp_now() - x->t0));
+        so.time_limit = fmax(0.05, left);
+    x->engine_run = true;
     return cpd_engine_solve(x->e, &so);
 }
 
@@ -166,7 +247,12 @@ static cpd_solve_result run_engine(solve_ctx *x)
 static cpd_code take_plan(solve_ctx *x, cpd_solve_result *r)
 {
     x->final = dp_state_new(&x->m);
-    if (r->status == CPD_SOLVE_OPTIMAL || r->status == CPD_SOLVE_FEASIBLE) {
+    bool has_plan = r->status == CPD_SOLVE_OPTIMAL || r->status == CPD_SOLVE_FEASIBLE;
+    if (has_plan && !x->engine_run && x->heur_ok) {
+        dp_state_copy(x->final, x->heur);
+        return CPD_OK;
+    }
+    if (has_plan) {
         double *v = cpd_xmalloc((size_t)x->m.npairs * sizeof(double) + 1);
         for (int p = 0; p < x->m.npairs; p++)
             v[p] = cpd_engine_value(x->e, p);
@@ -212,7 +298,7 @@ static cpd_code solve(solve_ctx *x, cpd_deploy_plan **out)
                   cpd_engine_error(x->e));
         return CPD_EINTERNAL;
     }
-    cpd_solve_result r = run_engine(x);
+    cpd_solve_result r = run_engine(x, lb);
     cpd_code code = take_plan(x, &r);
     if (code != CPD_OK)
         return code;

@@ -20,12 +20,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define UNIT (1.0 / 12)  /* hours: five minutes, so travel in whole 5-minute steps is exact */
+#define UNIT (1.0 / 12)  /* hours: five minutes, when the data have no exact grid (see exact_unit) */
 #define COARSE_UNIT 0.25 /* for the first steps, three times cheaper (any grid gives a valid bound) */
 #define COARSE_SHARE 0.6 /* of the iterations */
 #define MAX_UNITS 1000   /* a coach with more hours uses a coarser grid (still valid) */
 #define THETA0 2.0       /* Polyak step factor, halved when the bound stalls */
 #define STALL 15
+#define RESTART 0.25  /* of THETA0: the step factor when the fine grid takes over */
 #define AVG_WEIGHT 0.1   /* of the newest relaxed plan in the running average */
 #define ROUND_EVERY 50   /* iterations between roundings of the average into a plan */
 
@@ -218,9 +219,37 @@ static double evaluate(lagr *L)
 
 /* ---- local: set-up ---- */
 
+static long gcd(long a, long b)
+{
+    while (b) {
+        long t = a % b;
+        a = b;
+        b = t;
+    }
+    return a;
+}
+
+/* The coarsest grid on which every demand's hours and every round trip are whole steps: the
+ * knapsack is then exact, and the bound loses nothing to rounding (a 5-minute grid rounds each
+ * 58-minute round trip down by 3 minutes, which over a hundred coaches adds hours that do not
+ * exist). Whole minutes are required; otherwise the 5-minute grid (still valid). */
+double dp_exact_unit(const dp_model *m)
+{
+    long g = 0;
+    for (int p = 0; p < m->npairs; p++) {
+        const dp_pair *q = &m->pairs[p];
+        double a = q->hours * 60, b = dp_rt(m, q->coach, q->school) * 60;
+        if (fabs(a - round(a)) > 1e-6 || fabs(b - round(b)) > 1e-6)
+            return UNIT;
+        g = gcd(g, lround(a));
+        g = gcd(g, lround(b));
+    }
+    return g > 0 ? (double)g / 60 : UNIT;
+}
+
 static void lagr_init(lagr *L, const dp_model *m)
 {
-    *L = (lagr){.m = m, .unit = UNIT};
+    *L = (lagr){.m = m, .unit = dp_exact_unit(m)};
     L->order = order_by_school(m);
     L->lambda = cpd_xcalloc((size_t)m->ndem + 1, sizeof(double));
     L->g = cpd_xcalloc((size_t)m->ndem + 1, sizeof(double));
@@ -332,15 +361,27 @@ static void average(lagr *L, int it)
         L->xavg[p] = it == 0 ? L->chosen[p] : (1 - AVG_WEIGHT) * L->xavg[p] + AVG_WEIGHT * L->chosen[p];
 }
 
-double dp_lagrangian_bound(const dp_model *m, double target, double seconds, int max_iter,
-                           double *xavg, dp_round_fn round, void *ctx)
+/* Each coach's relaxed schedule, a candidate for the master (deploy_master.c). */
+static void collect_columns(lagr *L, dp_pool *pool)
+{
+    const dp_model *m = L->m;
+    for (int c = 0; c < m->nc; c++) {
+        int n = 0;
+        for (int p = m->cstart[c]; p < m->cstart[c + 1]; p++)
+            if (L->chosen[p])
+                L->items[n++] = p;
+        dp_pool_add(pool, c, L->items, n);
+    }
+}
+
+double dp_lagrangian(const dp_model *m, const dp_lagr_opts *o)
 {
     if (m->npairs == 0)
         return 0;
     lagr L;
     lagr_init(&L, m);
-    L.xavg = xavg;
-    double t0 = dp_now(), best = HUGE_VAL, theta = THETA0;
+    L.xavg = o->xavg;
+    double t0 = dp_now(), best = HUGE_VAL, theta = THETA0, target = o->target, fine = L.unit;
     /* Start from prices at which no coach wants anything (λ_d = the demand's best value):
      * L is then sum_d λ_d, and the steps only lower prices, which converges faster than from
      * zero, where every coach wants every demand. */
@@ -348,17 +389,31 @@ double dp_lagrangian_bound(const dp_model *m, double target, double seconds, int
         for (int k = m->dstart[d]; k < m->dstart[d + 1]; k++)
             L.lambda[d] = fmax(L.lambda[d], m->pairs[m->dpairs[k]].value);
     int stall = 0;
-    for (int it = 0; it < max_iter && dp_now() - t0 < seconds; it++) {
-        bool coarse = it < COARSE_SHARE * max_iter && dp_now() - t0 < COARSE_SHARE * seconds;
-        L.unit = coarse ? COARSE_UNIT : UNIT;
+    bool coarse = true;
+    for (int it = 0; it < o->max_iter && dp_now() - t0 < o->seconds; it++) {
+        /* (the time test only matters when the safety cap is near: the fine grid then still
+         * gets its share) */
+        coarse = coarse && it < COARSE_SHARE * o->max_iter &&
+                 dp_now() - t0 < COARSE_SHARE * 0.5 * o->seconds;
+        if (!coarse && L.unit != fine) {
+            /* The fine grid's subproblems differ: the steps start afresh (they have shrunk
+             * to the coarse grid's noise by now). */
+            theta = THETA0 * RESTART;
+            stall = 0;
+        }
+        L.unit = coarse ? fmax(COARSE_UNIT, fine) : fine;
         double val = evaluate(&L);
-        if (xavg)
+        if (o->pool && !coarse)
+            collect_columns(&L, o->pool);
+        if (o->xavg)
             average(&L, it);
-        if (xavg && round && it > 0 && it % ROUND_EVERY == 0)
-            target = fmax(target, round(ctx, xavg)); /* a better plan: better aimed steps */
+        if (o->xavg && o->round && it > 0 && it % ROUND_EVERY == 0)
+            target = fmax(target, o->round(o->ctx, o->xavg)); /* a better plan: better aimed steps */
         if (val < best - 1e-9) {
             best = val;
             stall = 0;
+            if (o->lambda)
+                memcpy(o->lambda, L.lambda, (size_t)m->ndem * sizeof(double));
         } else if (++stall >= STALL) {
             theta /= 2;
             stall = 0;
@@ -370,4 +425,12 @@ double dp_lagrangian_bound(const dp_model *m, double target, double seconds, int
     }
     lagr_free(&L);
     return best;
+}
+
+double dp_lagrangian_bound(const dp_model *m, double target, double seconds, int max_iter,
+                           double *xavg, dp_round_fn round, void *ctx)
+{
+    dp_lagr_opts o = {.target = target, .seconds = seconds, .max_iter = max_iter, .xavg = xavg,
+                      .round = round, .ctx = ctx};
+    return dp_lagrangian(m, &o);
 }

@@ -308,7 +308,7 @@ int dp_find_pair(const dp_model *m, int c, int d)
 
 void dp_model_build(const cpd_scenario *s, dp_model *m)
 {
-    *m = (dp_model){.s = s, .nc = s->ncoaches, .ns = s->nschools};
+    *m = (dp_model){.s = s, .nc = s->ncoaches, .ns = s->nschools, .deadline = HUGE_VAL};
     m->ndem = cpd_deploy_demands(s, &m->dem);
     build_staff_index(m);
     build_self(m);

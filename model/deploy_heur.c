@@ -18,6 +18,8 @@
 
 /* ---- local: moves ---- */
 
+static bool late(const dp_model *m) { return m->deadline < HUGE_VAL && dp_now() > m->deadline; }
+
 static size_t cs(const dp_model *m, int c, int school) { return (size_t)c * m->ns + school; }
 
 /* A move may not break more of last term's pairs than allowed (or, before the repair, more
@@ -425,18 +427,139 @@ static int *pairs_by_value(const dp_model *m)
     return order;
 }
 
-static void local_search(dp_state *st, const int *order, int passes)
+/* ---- local: re-planning one coach ---- */
+
+#define KNAP_UNIT (1.0 / 30) /* hours: two minutes at the finest (the exact grid when coarser) */
+#define MUST_VALUE 1e7       /* a must pin's worth to the knapsack: always taken */
+
+typedef struct {
+    dp_knap *k;
+    double *r;     /* per pair: its worth to its coach's knapsack */
+    int *out, *had, *others;
+    const int *by_value;
+} replan;
+
+/* What pair p is worth to its coach's knapsack: its value, less what taking its demand from
+ * another coach loses there (that pair's value, less the round trip it alone pays for); 0
+ * (left out) when that pair may not move. */
+static double replan_value(const dp_state *st, int p)
+{
+    const dp_model *m = st->m;
+    const dp_pair *q = &m->pairs[p];
+    int a = st->assign[q->demand];
+    if (q->must)
+        return MUST_VALUE;
+    if (a < 0 || a == p)
+        return q->value;
+    if (!ejectable(st, a))
+        return 0;
+    const dp_pair *o = &m->pairs[a];
+    bool alone = st->nat[cs(m, o->coach, o->school)] == 1;
+    return q->value - o->value + (alone ? dp_tcost(m, o->coach, o->school) : 0);
+}
+
+/* Coach c's value now in the knapsack's terms: its pairs less its schools' travel cost. */
+static double coach_value(const dp_state *st, int c)
+{
+    const dp_model *m = st->m;
+    int n;
+    const int *a = dp_state_assigned(st, c, &n);
+    double v = 0;
+    for (int i = 0; i < n; i++)
+        v += m->pairs[a[i]].must ? MUST_VALUE : m->pairs[a[i]].value;
+    for (int k = 0; k < m->ns; k++)
+        v -= st->nat[cs(m, c, k)] > 0 ? dp_tcost(m, c, k) : 0;
+    return v;
+}
+
+/* Gives coach c the knapsack's best set against the rest of the plan: its demands that leave
+ * go elsewhere if they can, demands taken from other coaches free their hours for unmet ones.
+ * Kept when the plan gains. */
+static bool replan_coach(dp_state *st, replan *R, int c)
+{
+    const dp_model *m = st->m;
+    for (int p = m->cstart[c]; p < m->cstart[c + 1]; p++)
+        R->r[p] = replan_value(st, p);
+    double v;
+    int n = dp_knap_solve(R->k, c, R->r, R->out, &v);
+    if (v <= coach_value(st, c) + GAIN_EPS)
+        return false;
+    int kept = st->kept, nhad, nothers = 0;
+    double before = st->obj;
+    const int *a = dp_state_assigned(st, c, &nhad);
+    memcpy(R->had, a, (size_t)nhad * sizeof(int));
+    for (int i = 0; i < nhad; i++)
+        if (!m->pairs[R->had[i]].must)
+            dp_state_remove(st, m->pairs[R->had[i]].demand);
+    for (int i = 0; i < n; i++) {
+        int p = R->out[i], d = m->pairs[p].demand;
+        if (st->assign[d] == p)
+            continue;
+        if (st->assign[d] >= 0) {
+            R->others[nothers++] = m->pairs[st->assign[d]].coach;
+            dp_state_remove(st, d);
+        }
+        if (dp_state_can_add(st, p))
+            dp_state_add(st, p);
+    }
+    for (int i = 0; i < nhad; i++)
+        if (st->assign[m->pairs[R->had[i]].demand] < 0)
+            place(st, m->pairs[R->had[i]].demand, c, 0);
+    for (int i = 0; i < nothers; i++)
+        fill_coach(st, R->others[i], R->by_value);
+    fill_coach(st, c, R->by_value);
+    bool done = st->obj > before + GAIN_EPS && changes_ok(st, kept);
+    if (!done)
+        dp_state_undo(st, 0);
+    dp_state_commit(st);
+    return done;
+}
+
+static bool replan_pass(dp_state *st, replan *R)
+{
+    bool improved = false;
+    for (int c = 0; c < st->m->nc && !late(st->m); c++)
+        improved |= replan_coach(st, R, c);
+    return improved;
+}
+
+static void replan_init(replan *R, const dp_model *m, const int *by_value)
+{
+    size_t n = (size_t)m->npairs + 1;
+    *R = (replan){.k = dp_knap_new(m, fmax(KNAP_UNIT, dp_exact_unit(m))), .r = cpd_xmalloc(n * sizeof(double)),
+                  .out = cpd_xmalloc(n * sizeof(int)), .had = cpd_xmalloc(n * sizeof(int)),
+                  .others = cpd_xmalloc(n * sizeof(int)), .by_value = by_value};
+}
+
+static void replan_free(replan *R)
+{
+    dp_knap_free(&R->k);
+    free(R->r);
+    free(R->out);
+    free(R->had);
+    free(R->others);
+}
+
+/* The moves, pass after pass, until none pays; with replanning, each coach is then re-planned
+ * whole by its knapsack, and the passes go on while that pays. */
+static void local_search(dp_state *st, const int *order, int passes, bool with_replan)
 {
     int *by_value = pairs_by_value(st->m);
-    for (int i = 0; i < passes; i++) {
+    replan R;
+    if (with_replan)
+        replan_init(&R, st->m, by_value);
+    for (int i = 0; i < passes && !late(st->m); i++) {
         bool a = insert_pass(st, order);
         bool b = reassign_pass(st);
         bool c = swap_pass(st);
         bool d = close_pass(st, by_value);
+        bool e = !a && !b && !c && !d && with_replan && replan_pass(st, &R);
         dp_state_refresh(st);
-        if (!a && !b && !c && !d)
+        if (!a && !b && !c && !d && !e)
             break;
     }
+    if (with_replan)
+        replan_free(&R);
     free(by_value);
 }
 
@@ -527,10 +650,10 @@ static bool construct(dp_state *st, const int *order, double price)
     add_must_pins(st);
     dp_state_commit(st);
     greedy_fill(st, order, price);
-    local_search(st, order, LS_PASSES);
+    local_search(st, order, LS_PASSES, false);
     if (st->m->changes_limited && st->kept < st->m->need_kept) {
         repair_changes(st);
-        local_search(st, order, LS_PASSES);
+        local_search(st, order, LS_PASSES, false);
     }
     dp_state_refresh(st);
     return dp_state_feasible(st);
@@ -554,7 +677,8 @@ bool dp_heuristic(dp_state *st)
     dp_state_copy(st, best);
     dp_state_free(&best);
     free(order);
-    return best_ok;
+    /* Re-planning whole coaches pays most on the best start only. */
+    return best_ok ? dp_polish(st) : false;
 }
 
 bool dp_heuristic_from_lp(dp_state *st, const double *lpx, bool thorough)
@@ -574,13 +698,100 @@ bool dp_heuristic_from_lp(dp_state *st, const double *lpx, bool thorough)
             dp_state_add(st, cand[i]);
     dp_state_commit(st);
     greedy_fill(st, order, 0);
-    local_search(st, order, passes);
+    local_search(st, order, passes, thorough);
     if (m->changes_limited && st->kept < m->need_kept) {
         repair_changes(st);
-        local_search(st, order, passes);
+        local_search(st, order, passes, thorough);
     }
     dp_state_refresh(st);
     free(cand);
     free(order);
+    return dp_state_feasible(st);
+}
+
+bool dp_polish(dp_state *st)
+{
+    int *order = by_weight(st->m);
+    local_search(st, order, LS_PASSES, true);
+    if (st->m->changes_limited && st->kept < st->m->need_kept) {
+        repair_changes(st);
+        local_search(st, order, LS_PASSES, true);
+    }
+    dp_state_refresh(st);
+    free(order);
+    return dp_state_feasible(st);
+}
+
+/* ---- ruin and recreate ---- */
+
+#define RUIN_COACHES 6 /* coaches emptied at once, at most */
+
+/* A deterministic generator: the same plan, seed and count give the same search. */
+static unsigned next_rand(uint64_t *x, unsigned n)
+{
+    *x = *x * 6364136223846793005ULL + 1442695040888963407ULL;
+    return (unsigned)((*x >> 33) % n);
+}
+
+/* The coaches (up to RUIN_COACHES) who work at the school of a random pair of coach c: they
+ * compete for the same teachers, so re-planning them together can undo what one move cannot. */
+static int pick_ruined(const dp_state *st, uint64_t *rng, int *who)
+{
+    const dp_model *m = st->m;
+    int c = (int)next_rand(rng, (unsigned)m->nc), n;
+    const int *a = dp_state_assigned(st, c, &n);
+    if (n == 0)
+        return 0;
+    int school = m->pairs[a[next_rand(rng, (unsigned)n)]].school, k = 0;
+    who[k++] = c;
+    for (int j = 0; j < m->nc && k < RUIN_COACHES; j++) {
+        int o = (c + 1 + j) % m->nc;
+        if (o != c && st->nat[cs(m, o, school)] > 0)
+            who[k++] = o;
+    }
+    return k;
+}
+
+bool dp_ruin_recreate(dp_state *st, int iters, uint64_t seed)
+{
+    const dp_model *m = st->m;
+    int *by_value = pairs_by_value(m), who[RUIN_COACHES];
+    dp_state *backup = dp_state_new(m);
+    int *freed = cpd_xmalloc((size_t)m->ndem * sizeof(int) + 1);
+    replan R;
+    replan_init(&R, m, by_value);
+    uint64_t rng = seed;
+    for (int it = 0; it < iters && !late(m); it++) {
+        int k = pick_ruined(st, &rng, who);
+        if (k == 0)
+            continue;
+        dp_state_copy(backup, st);
+        int kept = st->kept, nfreed = 0;
+        for (int i = 0; i < k; i++) {
+            int n;
+            const int *a = dp_state_assigned(st, who[i], &n);
+            memcpy(R.had, a, (size_t)n * sizeof(int));
+            for (int j = 0; j < n; j++)
+                if (!m->pairs[R.had[j]].must) {
+                    freed[nfreed++] = m->pairs[R.had[j]].demand;
+                    dp_state_remove(st, m->pairs[R.had[j]].demand);
+                }
+        }
+        dp_state_commit(st);
+        for (int i = k - 1; i >= 0; i--)
+            replan_coach(st, &R, who[i]);
+        /* the demands the re-planned coaches did not take back: elsewhere, making room */
+        for (int i = 0; i < nfreed; i++)
+            if (st->assign[freed[i]] < 0)
+                place(st, freed[i], -1, 1);
+        dp_state_commit(st);
+        dp_state_refresh(st);
+        if (st->obj <= backup->obj + GAIN_EPS || !changes_ok(st, kept))
+            dp_state_copy(st, backup);
+    }
+    replan_free(&R);
+    dp_state_free(&backup);
+    free(freed);
+    free(by_value);
     return dp_state_feasible(st);
 }

@@ -62,6 +62,8 @@ typedef struct {
     bool changes_limited;   /* params.max_changes >= 0 */
     int need_kept;          /* P pairs the plan must keep: max(0, |P| - dups - K) */
     int *nment_pairs;       /* per coach: allowed mentoring pairs */
+    double deadline;        /* dp_now() after which the local search stops early (a safety for
+                               tiny time limits; HUGE_VAL: none, the searches end by themselves) */
 } dp_model;
 
 /* deploy_data.c */
@@ -127,6 +129,11 @@ bool dp_heuristic(dp_state *st);
 /* Rounds an LP solution (pair values) into st, then greedy fill and a local search (short
  * unless thorough: GLPK calls it at many nodes). */
 bool dp_heuristic_from_lp(dp_state *st, const double *lpx, bool thorough);
+/* The local search (re-planning coaches too) and repair from st's plan as it is. */
+bool dp_polish(dp_state *st);
+/* Ruin and recreate, iters times: the coaches at one school (picked by a generator seeded with
+ * seed) lose their demands and are re-planned whole; kept when the plan gains. */
+bool dp_ruin_recreate(dp_state *st, int iters, uint64_t seed);
 
 /* deploy_model.c: the engine model. Variables: x (one per pair, index = pair), then y, then e. */
 typedef struct {
@@ -146,8 +153,46 @@ void dp_state_to_x(const dp_state *st, const dp_layout *lay, double *x);
  * plans, a guide for dp_heuristic_from_lp; round (may be NULL) is handed that average now and
  * then and returns the objective of the plan it made of it (-HUGE_VAL: none). */
 typedef double (*dp_round_fn)(void *ctx, const double *xavg);
+/* The coarsest grid (hours) on which every demand's hours and round trip are whole steps, when
+ * the data are in whole minutes; else five minutes. */
+double dp_exact_unit(const dp_model *m);
 double dp_lagrangian_bound(const dp_model *m, double target, double seconds, int max_iter,
                            double *xavg, dp_round_fn round, void *ctx);
+/* The same with every option: the iteration count ends it (seconds is only a safety cap, so
+ * that runs repeat); lambda (ndem, may be NULL) receives the multipliers of the best bound. */
+typedef struct {
+    double target;
+    int max_iter;
+    double seconds;
+    double *xavg;
+    dp_round_fn round;
+    void *ctx;
+    double *lambda;
+    struct dp_pool *pool; /* may be NULL: receives the relaxed coach schedules */
+} dp_lagr_opts;
+double dp_lagrangian(const dp_model *m, const dp_lagr_opts *o);
+
+/* deploy_knap.c: one coach's best set of pairs at values r (per pair; r <= 0 left out), with
+ * the coach's hours (on a grid of unit hours, rounded: a proposal to check), max_schools and
+ * max_coachees kept and each school's travel cost paid. Writes the chosen pairs to out (room
+ * for the coach's pairs) and returns their number; *value is the set's value. */
+typedef struct dp_knap dp_knap;
+dp_knap *dp_knap_new(const dp_model *m, double unit);
+void dp_knap_free(dp_knap **k);
+int dp_knap_solve(dp_knap *k, int c, const double *r, int *out, double *value);
+
+/* deploy_master.c: a pool of whole coach schedules (columns; each kept only when it keeps the
+ * coach's rules; at most max_cols), and the set-packing master GLPK solves over them. */
+typedef struct dp_pool dp_pool;
+dp_pool *dp_pool_new(const dp_model *m, int max_cols);
+void dp_pool_free(dp_pool **p);
+int dp_pool_size(const dp_pool *p);
+/* Coach c's set of pairs (sorted by index); a repeat is ignored. */
+void dp_pool_add(dp_pool *p, int c, const int *pairs, int n);
+void dp_pool_add_state(dp_pool *p, const dp_state *st);
+/* At most one set per coach, each demand once, the pins and max_changes kept, within seconds,
+ * started from st's plan (added to the pool); the plan found goes into st. True when it did. */
+bool dp_pool_solve(dp_pool *p, dp_state *st, double seconds);
 
 /* deploy_plan.c */
 void dp_plan_fill(const dp_state *st, cpd_deploy_plan *p);

@@ -442,6 +442,7 @@ typedef struct {
     int nodes;
     bool start_fed;
     int heur_calls, heur_node;
+    double heur_secs; /* the longest call of the job's heuristic so far */
     bool heur_accepted;
     double heur_obj; /* GLPK's incumbent value right after it took our last plan */
     double last_print;
@@ -563,7 +564,10 @@ static void run_heuristic(solve_ctx *c, glp_tree *T)
         c->hx[j] = inc ? glp_mip_col_val(P, (int)j + 1) : e->has_start ? e->start[j] : 0.0;
     }
     c->heur_calls++;
-    if (!e->heur(e->heur_ctx, c->lp, c->hx, e->ncols))
+    double t = elapsed(c);
+    bool found = e->heur(e->heur_ctx, c->lp, c->hx, e->ncols);
+    c->heur_secs = fmax(c->heur_secs, elapsed(c) - t);
+    if (!found)
         return;
     cpd_engine_round_integers(e, c->hx);
     if (cpd_engine_is_feasible(e, c->hx))
@@ -577,7 +581,9 @@ static void offer_plans(solve_ctx *c, glp_tree *T)
         if (c->e->has_start)
             hand_plan(c, T, c->e->start);
     }
-    if (c->e->heur && (c->heur_calls == 0 || c->nodes - c->heur_node >= HEUR_EVERY)) {
+    /* A call that could outlast the time left is not made: GLPK cannot stop it. */
+    bool time_left = c->deadline - elapsed(c) > 2.0 * c->heur_secs;
+    if (c->e->heur && time_left && (c->heur_calls == 0 || c->nodes - c->heur_node >= HEUR_EVERY)) {
         c->heur_node = c->nodes;
         run_heuristic(c, T);
     }

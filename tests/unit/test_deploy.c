@@ -8,6 +8,8 @@
 
 #include "cpd_deploy.h"
 #include "deploy_internal.h"
+#include "cpd_generate.h"
+#include "cpd_verify.h"
 
 #include <math.h>
 #include <stdint.h>
@@ -1030,6 +1032,168 @@ static void test_deploy__lagrangian_bound_valid(void **state)
     cpd_scenario_free(&s);
 }
 
+/* ---- the per-coach knapsack, the column master and tight time limits ---- */
+
+/* The best subset of coach c's pairs at values r, by enumeration: hours with travel once per
+ * school, people and schools within the coach's limits (one role per teacher is the caller's
+ * concern, as in the knapsack). */
+static double brute_coach(const dp_model *m, int c, const double *r)
+{
+    const cpd_coach *k = &m->s->coaches[c];
+    int first = m->cstart[c], n = m->cstart[c + 1] - first;
+    double best = 0;
+    for (unsigned mask = 1; mask < (1u << n); mask++) {
+        double hours = 0, v = 0;
+        int people = 0, schools = 0;
+        bool at[8] = {false};
+        for (int i = 0; i < n; i++) {
+            if (!(mask & (1u << i)))
+                continue;
+            const dp_pair *q = &m->pairs[first + i];
+            hours += q->hours;
+            v += r[first + i];
+            people++;
+            if (!at[q->school]) {
+                at[q->school] = true;
+                schools++;
+                hours += dp_rt(m, c, q->school);
+                v -= dp_tcost(m, c, q->school);
+            }
+        }
+        if (hours > k->hours + 1e-9 || (k->max_coachees > 0 && people > k->max_coachees) ||
+            (k->max_schools > 0 && schools > k->max_schools))
+            continue;
+        best = fmax(best, v);
+    }
+    return best;
+}
+
+static void test_deploy__knapsack_matches_brute_force(void **state)
+{
+    (void)state;
+    lcg r = {4242};
+    int checked = 0;
+    for (int k = 0; k < 40; k++) {
+        cpd_scenario *s = tiny(&r);
+        s->coaches[0].max_coachees = 1 + (int)rnd(&r, 3);
+        s->coaches[1].max_schools = 1;
+        dp_model m;
+        dp_model_build(s, &m);
+        dp_knap *kn = dp_knap_new(&m, dp_exact_unit(&m));
+        double *val = calloc((size_t)m.npairs + 1, sizeof(double));
+        int *out = calloc((size_t)m.npairs + 1, sizeof(int));
+        for (int p = 0; p < m.npairs; p++)
+            val[p] = (double)rnd(&r, 400) - 100; /* some not worth taking */
+        for (int c = 0; c < m.nc; c++) {
+            double v, sum = 0;
+            int n = dp_knap_solve(kn, c, val, out, &v);
+            double want = brute_coach(&m, c, val);
+            if (fabs(v - want) > 1e-6)
+                fail_msg("instance %d coach %d: knapsack %.4f, enumeration %.4f", k, c, v, want);
+            /* the set returned is worth what the knapsack says */
+            bool at[8] = {false};
+            for (int i = 0; i < n; i++) {
+                const dp_pair *q = &m.pairs[out[i]];
+                assert_int_equal(q->coach, c);
+                sum += val[out[i]];
+                if (!at[q->school])
+                    sum -= dp_tcost(&m, c, q->school);
+                at[q->school] = true;
+            }
+            assert_true(fabs(sum - v) < 1e-6);
+            checked++;
+        }
+        free(val);
+        free(out);
+        dp_knap_free(&kn);
+        assert_null(kn);
+        dp_model_free(&m);
+        cpd_scenario_free(&s);
+    }
+    assert_true(checked >= 80);
+}
+
+/* The master recombines the Lagrangian's coach schedules with the plan's own: its plan keeps
+ * every rule and is never worse than the plan it started from. */
+static void test_deploy__master_never_worse_than_start(void **state)
+{
+    (void)state;
+    cpd_scenario *s = mid_size(11);
+    dp_model m;
+    dp_model_build(s, &m);
+    dp_state *st = dp_state_new(&m), *out = dp_state_new(&m);
+    assert_true(dp_heuristic(st));
+    dp_pool *pool = dp_pool_new(&m, 100000);
+    double *lambda = calloc((size_t)m.ndem + 1, sizeof(double));
+    dp_lagr_opts o = {.target = st->obj, .max_iter = 200, .seconds = 30, .lambda = lambda,
+                      .pool = pool};
+    double lb = dp_lagrangian(&m, &o);
+    assert_true(lb >= st->obj - 1e-6);
+    assert_true(dp_pool_size(pool) > 0);
+    for (int d = 0; d < m.ndem; d++)
+        assert_true(lambda[d] >= 0);
+    dp_pool_add_state(pool, st);
+    assert_true(dp_pool_solve(pool, out, 10));
+    assert_true(dp_state_feasible(out));
+    assert_true(out->obj >= st->obj - 1e-6);
+    assert_true(fabs(dp_state_objective(out) - out->obj) < 1e-6);
+    assert_true(out->obj <= lb + 1e-6);
+    free(lambda);
+    dp_pool_free(&pool);
+    assert_null(pool);
+    dp_state_free(&st);
+    dp_state_free(&out);
+    dp_model_free(&m);
+    cpd_scenario_free(&s);
+}
+
+/* A pool keeps a schedule once, and only one that keeps the coach's rules. */
+static void test_deploy__pool_keeps_valid_schedules_once(void **state)
+{
+    (void)state;
+    cpd_scenario *s = trust(2, 30);
+    coach(s, "LP1", 0, 3, "maths", COACHING);
+    teacher(s, "T1", 0, "maths", CPD_NEED_STANDARD, false, NULL); /* 2 h */
+    teacher(s, "T2", 1, "maths", CPD_NEED_LIGHT, false, NULL);    /* 1 h + 1 h travel */
+    dp_model m;
+    dp_model_build(s, &m);
+    assert_int_equal(m.npairs, 2);
+    dp_pool *pool = dp_pool_new(&m, 10);
+    int both[] = {0, 1}, one[] = {0};
+    dp_pool_add(pool, 0, one, 1);
+    dp_pool_add(pool, 0, one, 1);
+    assert_int_equal(dp_pool_size(pool), 1);
+    /* 2 + 1 + 1 hours > 3: the least valuable pair (T2's) leaves, which repeats {T1} */
+    dp_pool_add(pool, 0, both, 2);
+    assert_int_equal(dp_pool_size(pool), 1);
+    dp_pool_free(&pool);
+    dp_model_free(&m);
+    cpd_scenario_free(&s);
+}
+
+/* A generated trust far too big for a tiny time limit still gets a plan that keeps every rule,
+ * with a valid bound. */
+static void test_deploy__tiny_time_limit_large_trust(void **state)
+{
+    (void)state;
+    cpd_scenario *s = cpd_generate_deploy(1200, 24, 3);
+    cpd_deploy_opts o = {.solve = {.time_limit = 0.3}};
+    cpd_deploy_plan *p = NULL;
+    cpd_diags *d = cpd_diags_new();
+    assert_int_equal(cpd_deploy_solve(s, &o, &p, d), CPD_OK);
+    assert_true(p->result.status == CPD_SOLVE_FEASIBLE || p->result.status == CPD_SOLVE_OPTIMAL);
+    assert_true(p->result.objective > 0);
+    assert_true(p->result.has_bound && p->result.bound >= p->result.objective - 1e-6);
+    int met = 0;
+    for (int i = 0; i < p->nrows; i++)
+        met += p->rows[i].coach >= 0;
+    assert_true(met > 0);
+    assert_int_equal(cpd_verify_deploy(s, p, d), 0);
+    cpd_deploy_plan_free(&p);
+    cpd_diags_free(&d);
+    cpd_scenario_free(&s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1058,6 +1222,10 @@ int main(void)
         T(optimal_matches_brute_force),
         T(heuristic_plan_feasible_mid_size),
         T(lagrangian_bound_valid),
+        T(knapsack_matches_brute_force),
+        T(master_never_worse_than_start),
+        T(pool_keeps_valid_schedules_once),
+        T(tiny_time_limit_large_trust),
 #undef T
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

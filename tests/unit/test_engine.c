@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 /* ---- helpers ---- */
@@ -528,6 +529,30 @@ static void test_engine__heuristic_not_every_node(void **state)
     cpd_engine_free(&e);
 }
 
+/* A slow heuristic: GLPK cannot interrupt it, so the engine does not start one that could
+ * outlast the time left (twice its longest call so far). */
+static bool heur_slow(void *ctx, const double *lp, double *x, size_t n)
+{
+    struct timespec ts = {0, 150000000}; /* 0.15 s */
+    nanosleep(&ts, NULL);
+    return heur_fixed(ctx, lp, x, n);
+}
+
+static void test_engine__slow_heuristic_not_started_late(void **state)
+{
+    (void)state;
+    cpd_engine *e = gap_d(8, 40, 12);
+    heur_state h = {.plan = NULL, .lp_in_bounds = true};
+    cpd_engine_set_heuristic(e, heur_slow, &h);
+    cpd_solve_opts o = opts(0.4, 0);
+    cpd_solve_result r = cpd_engine_solve(e, &o);
+    /* the root's call, then never again: after it, less than 0.3 s is left */
+    assert_int_equal(h.calls, 1);
+    assert_true(r.status == CPD_SOLVE_FEASIBLE || r.status == CPD_SOLVE_OPTIMAL ||
+                r.status == CPD_SOLVE_NO_PLAN_YET);
+    cpd_engine_free(&e);
+}
+
 /* ---- bounds and gaps ---- */
 
 static void check_gap_formula(const cpd_solve_result *r)
@@ -949,6 +974,7 @@ int main(void)
         T(heuristic_plan_used),
         T(heuristic_infeasible_plan_ignored),
         T(heuristic_not_every_node),
+        T(slow_heuristic_not_started_late),
         T(gap_under_time_limit),
         T(gap_target_stops_early),
         T(external_bound),
