@@ -409,14 +409,7 @@ static void read_loads(reader *R, const char *outdir, cpd_deploy_plan *p)
 
 char *cpd_deploy_summary_json(const cpd_scenario *s, const cpd_deploy_plan *p)
 {
-    cJSON *o = summary_object(s, p);
-    char *text = cJSON_Print(o);
-    cJSON_Delete(o);
-    /* cJSON allocates with malloc by default; the copy keeps "caller frees with free()" true
-     * whatever hooks are installed. */
-    char *out = cpd_strdup(text ? text : "{}");
-    cJSON_free(text);
-    return out;
+    return cpd_json_take_text(summary_object(s, p));
 }
 
 void cpd_print_deploy_summary(FILE *out, const cpd_scenario *s, const cpd_deploy_plan *p)

@@ -912,25 +912,9 @@ static void list_cell(cpd_csvw *w, const cpd_strlist *l)
     free(s);
 }
 
-typedef void (*rows_fn)(cpd_csvw *w, const cpd_inset *p);
-
-static bool save_csv(cpd_outset *o, const char *name, const char *const *header, rows_fn rows,
-                     const cpd_inset *p, cpd_diags *d)
+static void school_rows(cpd_csvw *w, const void *ctx)
 {
-    FILE *f = cpd_outset_open(o, name, d);
-    if (!f)
-        return false;
-    cpd_csvw *w = cpd_csvw_open(f);
-    cpd_csvw_header(w, header);
-    rows(w, p);
-    if (cpd_csvw_close(&w))
-        return true;
-    cpd_error(d, cpd_outset_dir(o), 0, 0, "writing %s failed: %s", name, strerror(errno));
-    return false;
-}
-
-static void school_rows(cpd_csvw *w, const cpd_inset *p)
-{
+    const cpd_inset *p = ctx;
     for (int i = 0; i < p->common->nschools; i++) {
         cpd_csvw_str(w, p->common->schools[i].id);
         cpd_csvw_str(w, p->common->schools[i].name);
@@ -939,8 +923,9 @@ static void school_rows(cpd_csvw *w, const cpd_inset *p)
     }
 }
 
-static void staff_rows(cpd_csvw *w, const cpd_inset *p)
+static void staff_rows(cpd_csvw *w, const void *ctx)
 {
+    const cpd_inset *p = ctx;
     const cpd_scenario *s = p->common;
     for (int i = 0; i < s->nstaff; i++) {
         cpd_csvw_str(w, s->staff[i].id);
@@ -953,8 +938,9 @@ static void staff_rows(cpd_csvw *w, const cpd_inset *p)
     }
 }
 
-static void workshop_rows(cpd_csvw *w, const cpd_inset *p)
+static void workshop_rows(cpd_csvw *w, const void *ctx)
 {
+    const cpd_inset *p = ctx;
     for (int i = 0; i < p->nworkshops; i++) {
         const cpd_workshop *ws = &p->workshops[i];
         cpd_csvw_str(w, ws->id);
@@ -983,8 +969,9 @@ static void workshop_rows(cpd_csvw *w, const cpd_inset *p)
     }
 }
 
-static void preference_rows(cpd_csvw *w, const cpd_inset *p)
+static void preference_rows(cpd_csvw *w, const void *ctx)
 {
+    const cpd_inset *p = ctx;
     int most = 0;
     for (int i = 0; i < p->nprefs; i++)
         most = p->prefs[i].nchoices > most ? p->prefs[i].nchoices : most;
@@ -997,8 +984,9 @@ static void preference_rows(cpd_csvw *w, const cpd_inset *p)
     }
 }
 
-static void pin_rows(cpd_csvw *w, const cpd_inset *p)
+static void pin_rows(cpd_csvw *w, const void *ctx)
 {
+    const cpd_inset *p = ctx;
     for (int i = 0; i < p->npins; i++) {
         cpd_csvw_str(w, p->common->staff[p->pins[i].staff].id);
         cpd_csvw_str(w, p->workshops[p->pins[i].workshop].id);
@@ -1023,7 +1011,7 @@ static bool save_preferences(cpd_outset *o, const cpd_inset *p, cpd_diags *d)
         snprintf(names[k], sizeof names[k], "choice%d", k + 1);
         header[k + 1] = names[k];
     }
-    bool ok = save_csv(o, "preferences.csv", header, preference_rows, p, d);
+    bool ok = cpd_outset_csv(o, "preferences.csv", header, preference_rows, p, d);
     free(header);
     free(names);
     return ok;
@@ -1097,14 +1085,10 @@ bool cpd_save_inset(const char *dir, const cpd_inset *p, cpd_diags *d)
     cpd_outset *o = cpd_outset_new(dir, d);
     if (!o)
         return false;
-    bool ok = save_csv(o, "schools.csv", schools_h, school_rows, p, d) &&
-              save_csv(o, "staff.csv", staff_h, staff_rows, p, d) &&
-              save_csv(o, "workshops.csv", ws_h, workshop_rows, p, d) &&
-              save_preferences(o, p, d) && save_csv(o, "pins.csv", pins_h, pin_rows, p, d) &&
+    bool ok = cpd_outset_csv(o, "schools.csv", schools_h, school_rows, p, d) &&
+              cpd_outset_csv(o, "staff.csv", staff_h, staff_rows, p, d) &&
+              cpd_outset_csv(o, "workshops.csv", ws_h, workshop_rows, p, d) &&
+              save_preferences(o, p, d) && cpd_outset_csv(o, "pins.csv", pins_h, pin_rows, p, d) &&
               save_settings(o, p, d);
-    if (!ok) {
-        cpd_outset_abort(&o);
-        return false;
-    }
-    return cpd_outset_commit(&o, d);
+    return cpd_outset_finish(&o, ok, d);
 }

@@ -444,3 +444,14 @@ bool cpd_json_write(FILE *f, const cJSON *j)
     cJSON_free(text);
     return ok;
 }
+
+char *cpd_json_take_text(cJSON *j)
+{
+    char *text = cJSON_Print(j);
+    cJSON_Delete(j);
+    /* cJSON allocates with malloc by default; the copy keeps "caller frees with free()" true
+     * whatever hooks are installed. */
+    char *out = cpd_strdup(text ? text : "{}");
+    cJSON_free(text);
+    return out;
+}

@@ -29,5 +29,7 @@ void cpd_json_add_num(cJSON *obj, const char *key, double v, int decimals);
 
 /* Prints j (formatted) to f with a final newline; false when printing or writing failed. */
 bool cpd_json_write(FILE *f, const cJSON *j);
+/* Prints j (then deletes it) into a string the caller frees with free(); "{}" if it cannot. */
+char *cpd_json_take_text(cJSON *j);
 
 #endif

@@ -581,26 +581,9 @@ static const char *school_id(const cpd_scenario *s, int school)
     return school == CPD_TRUST_SCHOOL ? TRUST_ID : s->schools[school].id;
 }
 
-typedef void (*rows_fn)(cpd_csvw *w, const cpd_scenario *s);
-
-/* One CSV file of the set: header, the rows, and a checked close. */
-static bool save_csv(cpd_outset *o, const char *name, const char *const *header, rows_fn rows,
-                     const cpd_scenario *s, cpd_diags *d)
+static void schools_rows(cpd_csvw *w, const void *ctx)
 {
-    FILE *f = cpd_outset_open(o, name, d);
-    if (!f)
-        return false;
-    cpd_csvw *w = cpd_csvw_open(f);
-    cpd_csvw_header(w, header);
-    rows(w, s);
-    if (cpd_csvw_close(&w))
-        return true;
-    cpd_error(d, cpd_outset_dir(o), 0, 0, "writing %s failed: %s", name, strerror(errno));
-    return false;
-}
-
-static void schools_rows(cpd_csvw *w, const cpd_scenario *s)
-{
+    const cpd_scenario *s = ctx;
     for (int i = 0; i < s->nschools; i++) {
         cpd_csvw_str(w, s->schools[i].id);
         cpd_csvw_str(w, s->schools[i].name);
@@ -618,8 +601,9 @@ static void travel_row(cpd_csvw *w, const char *a, const char *b, double m)
 }
 
 /* Only what differs from the default: the rest reads back from scenario.json. */
-static void travel_rows(cpd_csvw *w, const cpd_scenario *s)
+static void travel_rows(cpd_csvw *w, const void *ctx)
 {
+    const cpd_scenario *s = ctx;
     double def = s->params.default_travel_minutes;
     for (int i = 0; i < s->nschools; i++)
         if (s->trust_travel[i] != def)
@@ -630,8 +614,9 @@ static void travel_rows(cpd_csvw *w, const cpd_scenario *s)
                 travel_row(w, s->schools[i].id, s->schools[j].id, cpd_scenario_travel(s, i, j));
 }
 
-static void staff_rows(cpd_csvw *w, const cpd_scenario *s)
+static void staff_rows(cpd_csvw *w, const void *ctx)
 {
+    const cpd_scenario *s = ctx;
     for (int i = 0; i < s->nstaff; i++) {
         const cpd_staff *t = &s->staff[i];
         cpd_csvw_str(w, t->id);
@@ -655,8 +640,9 @@ static void provides_cell(cpd_csvw *w, unsigned bits)
     cpd_strlist_clear(&l);
 }
 
-static void coach_rows(cpd_csvw *w, const cpd_scenario *s)
+static void coach_rows(cpd_csvw *w, const void *ctx)
 {
+    const cpd_scenario *s = ctx;
     for (int i = 0; i < s->ncoaches; i++) {
         const cpd_coach *k = &s->coaches[i];
         cpd_csvw_str(w, k->id);
@@ -673,8 +659,9 @@ static void coach_rows(cpd_csvw *w, const cpd_scenario *s)
     }
 }
 
-static void previous_rows(cpd_csvw *w, const cpd_scenario *s)
+static void previous_rows(cpd_csvw *w, const void *ctx)
 {
+    const cpd_scenario *s = ctx;
     for (int i = 0; i < s->nprevious; i++) {
         const cpd_pair *p = &s->previous[i];
         cpd_csvw_str(w, p->coach_id ? p->coach_id : s->coaches[p->coach].id);
@@ -683,8 +670,9 @@ static void previous_rows(cpd_csvw *w, const cpd_scenario *s)
     }
 }
 
-static void pin_rows(cpd_csvw *w, const cpd_scenario *s)
+static void pin_rows(cpd_csvw *w, const void *ctx)
 {
+    const cpd_scenario *s = ctx;
     for (int i = 0; i < s->npins; i++) {
         cpd_csvw_str(w, s->coaches[s->pins[i].coach].id);
         cpd_csvw_str(w, s->staff[s->pins[i].teacher].id);
@@ -727,15 +715,11 @@ bool cpd_save_deploy(const char *dir, const cpd_scenario *s, cpd_diags *d)
     cpd_outset *o = cpd_outset_new(dir, d);
     if (!o)
         return false;
-    bool ok = save_csv(o, "schools.csv", schools_h, schools_rows, s, d) &&
-              save_csv(o, "travel.csv", travel_h, travel_rows, s, d) &&
-              save_csv(o, "staff.csv", staff_h, staff_rows, s, d) &&
-              save_csv(o, "coaches.csv", coach_h, coach_rows, s, d) &&
-              save_csv(o, "previous.csv", previous_h, previous_rows, s, d) &&
-              save_csv(o, "pins.csv", pins_h, pin_rows, s, d) && save_settings(o, s, d);
-    if (!ok) {
-        cpd_outset_abort(&o);
-        return false;
-    }
-    return cpd_outset_commit(&o, d);
+    bool ok = cpd_outset_csv(o, "schools.csv", schools_h, schools_rows, s, d) &&
+              cpd_outset_csv(o, "travel.csv", travel_h, travel_rows, s, d) &&
+              cpd_outset_csv(o, "staff.csv", staff_h, staff_rows, s, d) &&
+              cpd_outset_csv(o, "coaches.csv", coach_h, coach_rows, s, d) &&
+              cpd_outset_csv(o, "previous.csv", previous_h, previous_rows, s, d) &&
+              cpd_outset_csv(o, "pins.csv", pins_h, pin_rows, s, d) && save_settings(o, s, d);
+    return cpd_outset_finish(&o, ok, d);
 }

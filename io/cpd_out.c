@@ -237,3 +237,29 @@ void cpd_outset_abort(cpd_outset **o)
     drop_all(*o);
     *o = NULL;
 }
+
+bool cpd_outset_csv(cpd_outset *o, const char *name, const char *const *header,
+                    cpd_csv_rows_fn rows, const void *ctx, cpd_diags *d)
+{
+    FILE *f = cpd_outset_open(o, name, d);
+    if (!f)
+        return false;
+    cpd_csvw *w = cpd_csvw_open(f);
+    cpd_csvw_header(w, header);
+    rows(w, ctx);
+    if (cpd_csvw_close(&w))
+        return true;
+    cpd_error(d, cpd_outset_dir(o), 0, 0, "writing %s failed: %s", name, strerror(errno));
+    return false;
+}
+
+bool cpd_outset_finish(cpd_outset **o, bool ok, cpd_diags *d)
+{
+    if (!o || !*o)
+        return false;
+    if (!ok) {
+        cpd_outset_abort(o);
+        return false;
+    }
+    return cpd_outset_commit(o, d);
+}

@@ -8,6 +8,7 @@
 #ifndef CPD_OUT_H
 #define CPD_OUT_H
 
+#include "cpd_csv.h"
 #include "cpd_err.h"
 
 #include <stdbool.h>
@@ -25,5 +26,13 @@ bool cpd_outset_commit(cpd_outset **o, cpd_diags *d);
 /* Closes and removes every temporary file. */
 void cpd_outset_abort(cpd_outset **o);
 const char *cpd_outset_dir(const cpd_outset *o);
+
+/* Writes dir/name into the set as CSV: the header row, then what rows writes with ctx. Returns
+ * false after adding an error when a write failed. */
+typedef void (*cpd_csv_rows_fn)(cpd_csvw *w, const void *ctx);
+bool cpd_outset_csv(cpd_outset *o, const char *name, const char *const *header,
+                    cpd_csv_rows_fn rows, const void *ctx, cpd_diags *d);
+/* Commits the set when ok, else aborts it; true when the files are in place. */
+bool cpd_outset_finish(cpd_outset **o, bool ok, cpd_diags *d);
 
 #endif

@@ -27,29 +27,13 @@ static const char *yes_no(bool b) { return b ? "yes" : "no"; }
 
 /* ---- local: the CSV files ---- */
 
-typedef void (*rows_fn)(cpd_csvw *w, const plan_view *v);
-
-static bool write_csv(cpd_outset *o, const char *name, const char *const *header, rows_fn rows,
-                      const plan_view *v, cpd_diags *d)
-{
-    FILE *f = cpd_outset_open(o, name, d);
-    if (!f)
-        return false;
-    cpd_csvw *w = cpd_csvw_open(f);
-    cpd_csvw_header(w, header);
-    rows(w, v);
-    if (cpd_csvw_close(&w))
-        return true;
-    cpd_error(d, cpd_outset_dir(o), 0, 0, "writing %s failed: %s", name, strerror(errno));
-    return false;
-}
-
 static const char *const deployment_header[] = {
     "teacher", "teacher_name", "school",     "service", "need",           "coach",         "coach_name",
     "coach_role", "coach_base", "hours", "travel_minutes", "kept_previous", "pinned", NULL};
 
-static void deployment_rows(cpd_csvw *w, const plan_view *v)
+static void deployment_rows(cpd_csvw *w, const void *ctx)
 {
+    const plan_view *v = ctx;
     const cpd_scenario *s = v->s;
     for (int i = 0; i < v->p->nrows; i++) {
         const cpd_deploy_row *r = &v->p->rows[i];
@@ -78,8 +62,9 @@ static const char *const load_header[] = {
     "coach",           "name",           "role",         "base",     "hours_used",
     "hours_available", "hours_coaching", "hours_travel", "coachees", "schools", NULL};
 
-static void load_rows(cpd_csvw *w, const plan_view *v)
+static void load_rows(cpd_csvw *w, const void *ctx)
 {
+    const plan_view *v = ctx;
     for (int i = 0; i < v->p->nloads && i < v->s->ncoaches; i++) {
         const cpd_coach *k = &v->s->coaches[i];
         const cpd_coach_load *l = &v->p->loads[i];
@@ -100,8 +85,9 @@ static void load_rows(cpd_csvw *w, const plan_view *v)
 static const char *const unmet_header[] = {"teacher", "name",  "school", "service",
                                            "need",    "hours", "reason", NULL};
 
-static void unmet_rows(cpd_csvw *w, const plan_view *v)
+static void unmet_rows(cpd_csvw *w, const void *ctx)
 {
+    const plan_view *v = ctx;
     for (int i = 0; i < v->p->nrows; i++) {
         const cpd_deploy_row *r = &v->p->rows[i];
         if (r->coach >= 0)
@@ -125,8 +111,9 @@ static const char *change_coach(const cpd_scenario *s, int coach, const char *id
     return coach >= 0 ? s->coaches[coach].id : id ? id : "";
 }
 
-static void change_rows(cpd_csvw *w, const plan_view *v)
+static void change_rows(cpd_csvw *w, const void *ctx)
 {
+    const plan_view *v = ctx;
     for (int i = 0; i < v->p->nchanges; i++) {
         const cpd_change *c = &v->p->changes[i];
         cpd_csvw_str(w, change_coach(v->s, c->coach, c->coach_id));
@@ -362,18 +349,12 @@ bool cpd_write_deploy(const char *outdir, const cpd_scenario *s, const cpd_deplo
     plan_view v = {s, p, text, cJSON_Parse(text)};
     cpd_outset *o = cpd_outset_new(outdir, d);
     bool ok = o && v.summary &&
-              write_csv(o, "deployment.csv", deployment_header, deployment_rows, &v, d) &&
-              write_csv(o, "coach_load.csv", load_header, load_rows, &v, d) &&
-              write_csv(o, "unmet.csv", unmet_header, unmet_rows, &v, d) &&
-              write_csv(o, "changes.csv", changes_header, change_rows, &v, d) &&
+              cpd_outset_csv(o, "deployment.csv", deployment_header, deployment_rows, &v, d) &&
+              cpd_outset_csv(o, "coach_load.csv", load_header, load_rows, &v, d) &&
+              cpd_outset_csv(o, "unmet.csv", unmet_header, unmet_rows, &v, d) &&
+              cpd_outset_csv(o, "changes.csv", changes_header, change_rows, &v, d) &&
               write_summary(o, &v, d) && write_report(o, &v, d);
     cJSON_Delete(v.summary);
     free(text);
-    if (!o)
-        return false;
-    if (!ok) {
-        cpd_outset_abort(&o);
-        return false;
-    }
-    return cpd_outset_commit(&o, d);
+    return cpd_outset_finish(&o, ok, d);
 }

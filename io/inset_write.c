@@ -341,23 +341,6 @@ typedef struct {
     cJSON *summary;
 } plan_view;
 
-typedef void (*rows_fn)(cpd_csvw *w, const plan_view *v);
-
-static bool write_csv(cpd_outset *o, const char *name, const char *const *header, rows_fn rows,
-                      const plan_view *v, cpd_diags *d)
-{
-    FILE *f = cpd_outset_open(o, name, d);
-    if (!f)
-        return false;
-    cpd_csvw *w = cpd_csvw_open(f);
-    cpd_csvw_header(w, header);
-    rows(w, v);
-    if (cpd_csvw_close(&w))
-        return true;
-    cpd_error(d, cpd_outset_dir(o), 0, 0, "writing %s failed: %s", name, strerror(errno));
-    return false;
-}
-
 static const char *yes_no(bool b) { return b ? "yes" : "no"; }
 
 static const char *const allocation_header[] = {"staff",        "name",      "school", "role",
@@ -366,8 +349,9 @@ static const char *const allocation_header[] = {"staff",        "name",      "sc
 
 /* One row per person and slot: the whole day of everyone, an empty workshop where the person
  * has no place (unmet.csv says why). */
-static void allocation_rows(cpd_csvw *w, const plan_view *v)
+static void allocation_rows(cpd_csvw *w, const void *ctx)
 {
+    const plan_view *v = ctx;
     const cpd_scenario *s = v->p->common;
     for (int t = 0; t < s->nstaff; t++) {
         for (int sl = 1; sl <= v->p->params.nslots; sl++) {
@@ -422,8 +406,9 @@ static const char *const roster_header[] = {"workshop",  "title",    "slot",   "
                                             "size",      "capacity", "status", "facilitators",
                                             "attendees", NULL};
 
-static void roster_rows(cpd_csvw *w, const plan_view *v)
+static void roster_rows(cpd_csvw *w, const void *ctx)
 {
+    const plan_view *v = ctx;
     const cpd_scenario *s = v->p->common;
     int *who = cpd_xcalloc((size_t)s->nstaff + 1, sizeof(int));
     for (int i = 0; v->pl && i < v->pl->nruns; i++) {
@@ -452,8 +437,9 @@ static void roster_rows(cpd_csvw *w, const plan_view *v)
 
 static const char *const unmet_header[] = {"staff", "name", "slot", "workshop", "reason", NULL};
 
-static void unmet_rows(cpd_csvw *w, const plan_view *v)
+static void unmet_rows(cpd_csvw *w, const void *ctx)
 {
+    const plan_view *v = ctx;
     const cpd_scenario *s = v->p->common;
     for (int i = 0; v->pl && i < v->pl->nunmet; i++) {
         const cpd_inset_unmet *u = &v->pl->unmet[i];
@@ -800,12 +786,7 @@ static void read_unmet(reader *R, const char *outdir, cpd_inset_plan *pl)
 
 char *cpd_inset_summary_json(const cpd_inset *p, const cpd_inset_plan *pl)
 {
-    cJSON *o = summary_object(p, pl);
-    char *text = cJSON_Print(o);
-    cJSON_Delete(o);
-    char *out = cpd_strdup(text ? text : "{}");
-    cJSON_free(text);
-    return out;
+    return cpd_json_take_text(summary_object(p, pl));
 }
 
 void cpd_print_inset_summary(FILE *out, const cpd_inset *p, const cpd_inset_plan *pl)
@@ -834,19 +815,13 @@ bool cpd_write_inset(const char *outdir, const cpd_inset *p, const cpd_inset_pla
     plan_view v = {p, pl, text, cJSON_Parse(text)};
     cpd_outset *o = cpd_outset_new(outdir, d);
     bool ok = o && v.summary &&
-              write_csv(o, "allocation.csv", allocation_header, allocation_rows, &v, d) &&
-              write_csv(o, "rosters.csv", roster_header, roster_rows, &v, d) &&
-              write_csv(o, "unmet.csv", unmet_header, unmet_rows, &v, d) &&
+              cpd_outset_csv(o, "allocation.csv", allocation_header, allocation_rows, &v, d) &&
+              cpd_outset_csv(o, "rosters.csv", roster_header, roster_rows, &v, d) &&
+              cpd_outset_csv(o, "unmet.csv", unmet_header, unmet_rows, &v, d) &&
               write_summary(o, &v, d) && write_report(o, &v, d);
     cJSON_Delete(v.summary);
     free(text);
-    if (!o)
-        return false;
-    if (!ok) {
-        cpd_outset_abort(&o);
-        return false;
-    }
-    return cpd_outset_commit(&o, d);
+    return cpd_outset_finish(&o, ok, d);
 }
 
 cpd_inset_plan *cpd_read_inset_plan(const char *outdir, const cpd_inset *p, cpd_diags *d)
