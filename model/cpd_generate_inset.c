@@ -145,7 +145,7 @@ static unsigned draw_starts(gen *g, int len, double pop)
                 best_key = key;
             }
         }
-        if (best < 0)
+        if (best < 1) /* no start slot left without a clash */
             break;
         bits |= 1u << (best - 1);
         for (int q = best; q < best + len; q++)

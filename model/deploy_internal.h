@@ -188,7 +188,7 @@ dp_pool *dp_pool_new(const dp_model *m, int max_cols);
 void dp_pool_free(dp_pool **p);
 int dp_pool_size(const dp_pool *p);
 /* Coach c's set of pairs (sorted by index); a repeat is ignored. */
-void dp_pool_add(dp_pool *p, int c, const int *pairs, int n);
+void dp_pool_add(dp_pool *pl, int c, const int *p, int n);
 void dp_pool_add_state(dp_pool *p, const dp_state *st);
 /* At most one set per coach, each demand once, the pins and max_changes kept, within seconds,
  * started from st's plan (added to the pool); the plan found goes into st. True when it did. */
