@@ -86,6 +86,7 @@ deps:
 demo: deps
 	$(MAKE) cpdplan
 	./cpdplan deploy scenarios/trust --out $(BUILD)/demo/deploy
+	./cpdplan inset scenarios/inset --out $(BUILD)/demo/inset
 
 bench: cpdplan
 	@sh tests/bench/bench.sh ./cpdplan
