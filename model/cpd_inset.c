@@ -1,11 +1,15 @@
 /* cpd_inset.c — the inset job's entry points: building the programme, the checks before
- * solving, and the solve (fairness level, heuristic, Lagrangian bound, GLPK, plan). */
+ * solving, and the solve (fairness level, heuristic, Lagrangian bound with plans built from its
+ * prices, ruin and recreate while the gap is open, GLPK, plan). */
 #include "inset_internal.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
+#define RR_ITERS 500   /* ruin-and-recreate rounds when the bound does not prove the plan */
+#define RR_SHARE 20    /* a round re-places one person in this many */
+#define RR_TIME_SHARE 0.8 /* a safety cap on the rounds: this share of the time limit */
 #define LAGRANGE_ITERS 150  /* subgradient steps: the count ends the bound, so runs repeat */
 
 /* ---- local: solving ---- */
@@ -58,23 +62,45 @@ static void fairness_level(solve_ctx *x)
     is_state_free(&trial);
 }
 
-/* The Lagrangian bound, and the construction again guided by its prices. */
+static double rel_gap(double bound, double obj) { return fabs(bound - obj) / fmax(1e-9, fabs(obj)); }
+
+/* The construction and local search guided by multipliers; keeps the plan when it is better. */
+static double guided(void *ctx, const double *lambda)
+{
+    solve_ctx *x = ctx;
+    is_state *st = is_state_new(&x->m);
+    st->price = lambda;
+    is_heuristic(st);
+    st->price = NULL;
+    if (is_state_feasible(st) && is_state_objective(st) > is_state_objective(x->heur) + 1e-9)
+        is_state_copy(x->heur, st);
+    is_state_free(&st);
+    return is_state_objective(x->heur);
+}
+
+/* The Lagrangian bound; plans built from its multipliers along the way and from the best; then,
+ * while the bound does not prove the plan, ruin and recreate guided by the best multipliers (a
+ * count of rounds ends it; the share of the time limit is a safety cap only). */
 static void bound_and_improve(solve_ctx *x)
 {
     const is_model *m = &x->m;
     double target = is_state_objective(x->heur);
     double *price = cpd_xcalloc((size_t)m->nruns + 1, sizeof(double));
-    x->lb = m->nruns ? is_lagrangian_bound(m, target, LAGRANGE_ITERS, price) : target;
-    is_state *st = is_state_new(m);
-    st->price = price;
-    is_heuristic(st);
-    if (is_state_feasible(st) && is_state_objective(st) > target + 1e-9)
-        is_state_copy(x->heur, st);
-    is_state_free(&st);
+    x->lb = m->nruns ? is_lagrangian_bound(m, target, LAGRANGE_ITERS, price, guided, x) : target;
+    guided(x, price);
+    double obj = is_state_objective(x->heur), gap = x->opts->solve.gap;
+    if (m->nruns && !isnan(x->lb) && rel_gap(x->lb, obj) > (gap > 0 ? gap : 1e-9)) {
+        double limit = x->opts->solve.time_limit;
+        int ruin = m->T / RR_SHARE > 1 ? m->T / RR_SHARE : 1;
+        double deadline = limit > 0 ? x->t0 + RR_TIME_SHARE * limit : 0;
+        /* a plan that meets the target gap against the bound ends the rounds (at or above the
+         * exact threshold whatever the signs) */
+        double g = gap > 0 ? gap : 1e-9, stop_at = x->lb - g * fabs(x->lb) / (1 + g);
+        is_ruin_recreate(x->heur, price, RR_ITERS, ruin, stop_at, deadline);
+    }
     free(price);
 }
 
-static double rel_gap(double bound, double obj) { return fabs(bound - obj) / fmax(1e-9, fabs(obj)); }
 
 static cpd_solve_result run_engine(solve_ctx *x, bool *ran)
 {

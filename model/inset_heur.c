@@ -2,7 +2,9 @@
  * exact search over their slots), people placed one by one (guided by the Lagrangian prices when
  * there are some), min_size repair (a run below its minimum is cancelled and its people placed
  * again), then a local search: a person's whole day re-planned, and in one slot a person moving to
- * a full run whose member moves to the vacated place or to a run with room. */
+ * a full run whose member moves to the vacated place or to a run with room. Ruin and recreate
+ * (people drawn at random or sharing a run lose their places, are placed again by price, and the
+ * local search runs) improves a plan further. */
 #include "inset_internal.h"
 
 #include <math.h>
@@ -941,6 +943,96 @@ bool is_state_feasible(const is_state *st)
     return true;
 }
 
+/* The local search to a local optimum (at most LS_PASSES passes), unpriced. */
+static void local_search(is_state *st, double *score)
+{
+    for (int pass = 0; pass < LS_PASSES; pass++) {
+        bool improved = replan_pass(st, score);
+        improved |= flow_pass(st);
+        improved |= slot_pass(st);
+        repair_min_size(st, score);
+        if (!improved)
+            break;
+    }
+}
+
+/* A person whose places may all be taken out (no run of theirs would fall below its minimum). */
+static bool ruinable(const is_state *st, int t)
+{
+    const int *sc = sched_of(st, t);
+    for (int s = 0; s < st->m->S; s++)
+        if (sc[s] >= 0 && locked(st, sc[s]))
+            return false;
+    return true;
+}
+
+/* A person who shares a run with seed in best (the slot and the scan's start from draw), or -1:
+ * re-placing people who compete for the same seats frees moves a random draw rarely finds. */
+static int related(const is_state *best, int seed, int draw)
+{
+    const is_model *m = best->m;
+    int s = draw % m->S, r = sched_of(best, seed)[s];
+    if (r < 0)
+        return -1;
+    for (int k = 0; k < m->T; k++) {
+        int t = (draw + k) % m->T;
+        if (sched_of(best, t)[s] == r)
+            return t;
+    }
+    return -1;
+}
+
+void is_ruin_recreate(is_state *best, const double *price, int iters, int ruin, double stop_at,
+                      double deadline)
+{
+    const is_model *m = best->m;
+    if (m->T == 0)
+        return;
+    is_state *st = is_state_new(m);
+    double *score = cpd_xmalloc((size_t)m->nruns * sizeof(double) + 1);
+    int *out = cpd_xmalloc((size_t)ruin * sizeof(int) + 1);
+    int *mark = cpd_xcalloc((size_t)m->T + 1, sizeof(int));
+    double bestv = is_state_objective(best);
+    uint64_t x = 0x9e3779b97f4a7c15ULL; /* a fixed seed: the same moves every run */
+    for (int it = 0; it < iters && bestv < stop_at && (deadline <= 0 || is_now() < deadline); it++) {
+        is_state_copy(st, best);
+        int n = 0, seed = -1;
+        for (int k = 0; k < ruin; k++) {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            int t = (int)(x % (uint64_t)m->T);
+            if (it % 2 && seed < 0)
+                seed = t;
+            else if (it % 2) /* related: people sharing a run with the first one drawn */
+                t = related(best, seed, t);
+            if (t < 0 || mark[t] == it + 1 || !ruinable(st, t))
+                continue;
+            int *sc = sched_of(st, t);
+            for (int s = 0; s < m->S; s++)
+                if (sc[s] >= 0 && m->runs[sc[s]].start == s + 1)
+                    take_out(st, t, sc[s]);
+            out[n++] = t;
+            mark[t] = it + 1;
+        }
+
+        st->price = price;
+        for (int k = 0; k < n; k++)
+            replan(st, out[k], score);
+        st->price = NULL;
+        local_search(st, score);
+        double v = is_state_objective(st);
+        if (v > bestv + GAIN_EPS && is_state_feasible(st)) {
+            is_state_copy(best, st);
+            bestv = v;
+        }
+    }
+    free(out);
+    free(mark);
+    free(score);
+    is_state_free(&st);
+}
+
 void is_heuristic(is_state *st)
 {
     const is_model *m = st->m;
@@ -961,14 +1053,7 @@ void is_heuristic(is_state *st)
     const double *price = st->price;
     st->price = NULL;
     repair_min_size(st, score);
-    for (int pass = 0; pass < LS_PASSES; pass++) {
-        bool improved = replan_pass(st, score);
-        improved |= flow_pass(st);
-        improved |= slot_pass(st);
-        repair_min_size(st, score);
-        if (!improved)
-            break;
-    }
+    local_search(st, score);
     st->price = price;
     free(score);
 }

@@ -78,6 +78,12 @@ int is_state_missed(const is_state *st);
 bool is_state_feasible(const is_state *st);
 /* Construction, min_size repair and local search at the model's level. */
 void is_heuristic(is_state *st);
+/* Ruin and recreate from best: iters times, up to ruin people (drawn with a fixed seed) lose
+ * their places, are placed again by price (may be NULL), and the local search runs; best keeps
+ * the better plan. Stops early once best is worth stop_at (HUGE_VAL: never); deadline (is_now()
+ * seconds, <= 0: none) is a safety cap only. */
+void is_ruin_recreate(is_state *best, const double *price, int iters, int ruin, double stop_at,
+                      double deadline);
 
 /* The best schedule of one person over runs with the given per-run scores (score[r], -HUGE_VAL
  * when not available), fixed busy slots and optional busy slots (cancellable runs they deliver:
@@ -89,9 +95,13 @@ void *is_dfs_new(const is_model *m);
 bool is_dfs_exact(const void *d); /* the last search was complete */
 void is_dfs_free(void **d);
 
-/* inset_bound.c: a Lagrangian bound (capacity rows relaxed); price receives the final
- * multipliers (per run), a guide for the construction. */
-double is_lagrangian_bound(const is_model *m, double target, int iters, double *price);
+/* inset_bound.c: a Lagrangian bound (capacity rows relaxed); price receives the best
+ * multipliers (per run), a guide for the construction. guide (may be NULL) is called now and then
+ * with the current multipliers to build a plan from them; it returns the best plan's objective,
+ * the target of the step sizes. */
+typedef double (*is_price_fn)(void *ctx, const double *lambda);
+double is_lagrangian_bound(const is_model *m, double target, int iters, double *price,
+                           is_price_fn guide, void *ctx);
 
 /* inset_model.c */
 typedef struct {

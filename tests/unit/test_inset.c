@@ -416,6 +416,9 @@ static void test_inset__optimal_equals_brute_force(void **state)
         is_model_build(p, &b.m);
         b.nr = b.m.nruns;
         enumerate(&b, 0);
+        b.m.R = b.m.K + 1;
+        double lb = is_lagrangian_bound(&b.m, -HUGE_VAL, 20, NULL, NULL, NULL);
+        assert_true(lb >= b.best - 1e-6); /* a bound, whatever the steps did */
         cpd_inset_plan *pl = solve(p, CPD_OK);
         assert_int_equal(pl->result.status, CPD_SOLVE_OPTIMAL);
         assert_true(fabs(pl->result.objective - b.best) < 1e-6);
@@ -423,6 +426,36 @@ static void test_inset__optimal_equals_brute_force(void **state)
         cpd_inset_plan_free(&pl);
         cpd_inset_free(&p);
     }
+}
+
+/* A mandatory workshop short of seats (5 ECTs, 2 runs of 2): one ECT must miss it. The bound has
+ * to price the missed workshop's penalty out of both runs at once (a step on one run only moves
+ * ECTs to the other run), so it meets the plan within a fraction of that penalty. */
+static void test_inset__bound_prices_a_mandatory_shortfall(void **state)
+{
+    (void)state;
+    const char *roles[] = {"ect", "ect", "ect", "ect", "ect", "teacher"};
+    cpd_inset *p = day(6, 2, roles);
+    p->params.fairness = false;
+    int P = ws(p, "P", 2, 0, 3u, 1, NULL, NULL, "ect");
+    int A = ws(p, "A", 6, 0, 3u, 1, NULL, NULL, NULL), B = ws(p, "B", 6, 0, 3u, 1, NULL, NULL, NULL);
+    for (int t = 0; t < 6; t++)
+        pref(p, t, (int[]){A, B, -1});
+    is_model m;
+    is_model_build(p, &m);
+    is_state *st = is_state_new(&m);
+    is_heuristic(st);
+    assert_true(is_state_feasible(st));
+    assert_int_equal(is_state_missed(st), 1);
+    double obj = is_state_objective(st);
+    double lb = is_lagrangian_bound(&m, obj, 30, NULL, NULL, NULL);
+    assert_true(lb >= obj - 1e-6);
+    assert_true(lb - obj < m.M / 10);
+    (void)P;
+    (void)B;
+    is_state_free(&st);
+    is_model_free(&m);
+    cpd_inset_free(&p);
 }
 
 /* ---- the heuristic on a generated day ---- */
@@ -442,12 +475,45 @@ static void test_inset__heuristic_plan_is_feasible(void **state)
     is_state_to_x(st, &lay, x);
     assert_true(cpd_engine_is_feasible(e, x));
     assert_true(fabs(cpd_engine_objective_of(e, x) - is_state_objective(st)) < 1e-6);
-    double lb = is_lagrangian_bound(&m, is_state_objective(st), 30, NULL);
+    double lb = is_lagrangian_bound(&m, is_state_objective(st), 30, NULL, NULL, NULL);
     assert_true(lb >= is_state_objective(st) - 1e-6);
     free(x);
     cpd_engine_free(&e);
     is_layout_free(&lay);
     is_state_free(&st);
+    is_model_free(&m);
+    cpd_inset_free(&p);
+}
+
+/* Ruin and recreate never makes the plan worse, keeps every rule (the model's check and the
+ * engine's rows) and repeats itself exactly. */
+static void test_inset__ruin_recreate_improves_feasibly_and_repeats(void **state)
+{
+    (void)state;
+    cpd_inset *p = cpd_generate_inset(300, 3, 16, 4, 11);
+    is_model m;
+    is_model_build(p, &m);
+    is_state *a = is_state_new(&m), *b = is_state_new(&m);
+    is_heuristic(a);
+    double before = is_state_objective(a);
+    is_state_copy(b, a);
+    is_ruin_recreate(a, NULL, 15, 20, HUGE_VAL, 0);
+    is_ruin_recreate(b, NULL, 15, 20, HUGE_VAL, 0);
+    assert_true(is_state_feasible(a));
+    assert_true(is_state_objective(a) >= before - 1e-9);
+    assert_true(is_state_objective(a) == is_state_objective(b));
+    assert_memory_equal(a->sched, b->sched, (size_t)m.T * m.S * sizeof(int));
+    is_layout lay;
+    cpd_engine *e = is_build_engine(&m, &lay);
+    double *x = malloc((size_t)lay.nvars * sizeof(double) + 1);
+    is_state_to_x(a, &lay, x);
+    assert_true(cpd_engine_is_feasible(e, x));
+    assert_true(fabs(cpd_engine_objective_of(e, x) - is_state_objective(a)) < 1e-6);
+    free(x);
+    cpd_engine_free(&e);
+    is_layout_free(&lay);
+    is_state_free(&a);
+    is_state_free(&b);
     is_model_free(&m);
     cpd_inset_free(&p);
 }
@@ -468,7 +534,9 @@ int main(void)
         cmocka_unit_test(test_inset__fairness_raises_the_worst_placed),
         cmocka_unit_test(test_inset__shortfall_unmet_and_note),
         cmocka_unit_test(test_inset__optimal_equals_brute_force),
+        cmocka_unit_test(test_inset__bound_prices_a_mandatory_shortfall),
         cmocka_unit_test(test_inset__heuristic_plan_is_feasible),
+        cmocka_unit_test(test_inset__ruin_recreate_improves_feasibly_and_repeats),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
