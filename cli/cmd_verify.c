@@ -21,6 +21,8 @@ static const char verify_help[] =
     "two-slot runs, min_size, mandatory workshops, pins, ranks.\n"
     "\n"
     "  -p, --plan OUT   the plan's folder (default DIR/out)\n"
+    "      --max-changes K  the limit the plan was made under, when deploy was\n"
+    "                   given --max-changes (default: scenario.json's)\n"
     "  -q, --quiet      print breaches only\n"
     "  -h, --help       show this help\n"
     "\n"
@@ -31,12 +33,17 @@ static const char verify_help[] =
 typedef struct {
     const char *dir, *plan;
     bool quiet, help;
+    bool has_max_changes;
+    long max_changes;
 } verify_opts;
+
+enum { OPT_MAX_CHANGES = 256 };
 
 static bool parse(int argc, char **argv, verify_opts *o, cpd_diags *d)
 {
     static const struct option longs[] = {
         {"plan", required_argument, NULL, 'p'},
+        {"max-changes", required_argument, NULL, OPT_MAX_CHANGES},
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
@@ -50,6 +57,9 @@ static bool parse(int argc, char **argv, verify_opts *o, cpd_diags *d)
             cli_positional(d, "verify", optarg, &o->dir);
         else if (c == 'p')
             o->plan = optarg;
+        else if (c == OPT_MAX_CHANGES)
+            o->has_max_changes = cli_long(d, "verify", "--max-changes", "a whole number of pairs",
+                                          optarg, 0, 1000000, &o->max_changes);
         else if (c == 'q')
             o->quiet = true;
         else if (c == 'h')
@@ -80,6 +90,8 @@ static int report(const cpd_scenario *s, const cpd_deploy_plan *p, int breaches,
 static int verify_deploy(const verify_opts *o, const char *plandir, cpd_diags *d)
 {
     cpd_scenario *s = cpd_load_deploy(o->dir, d);
+    if (s && o->has_max_changes) /* as deploy applied it: the rule the plan was made under */
+        s->params.max_changes = (int)o->max_changes;
     cpd_deploy_plan *p = s ? cpd_read_deploy_plan(plandir, s, d) : NULL;
     int status;
     if (!p) {

@@ -276,6 +276,22 @@ test_tamper() {
     tamper "row duplicated" "{ print } NR == 2 { print }"
 }
 
+# --max-changes given to deploy on the command line: verify checks it when told the same limit,
+# and reports the breach when told a tighter one.
+test_max_changes() {
+    g=$TMP/maxchg
+    run generate deploy "$g" --staff 300 --schools 8 --seed 1
+    expect_rc "max-changes: generate" 0
+    run deploy "$g" -o "$g/out" -q --max-changes 3
+    expect_rc "max-changes: deploy --max-changes 3" 0
+    run verify "$g" --plan "$g/out" --max-changes 3
+    expect_rc "max-changes: verify with the same limit" 0
+    # seed 1 has last-term pairs the plan may break by choice, so 0 must be a breach
+    run verify "$g" --plan "$g/out" --max-changes 0
+    expect_rc "max-changes: verify with a tighter limit" 1
+    expect_in "$TMP/err.txt" "max-changes: verify with a tighter limit" "but at most 0 may change"
+}
+
 # ---- (g) init ----
 
 test_init() {
@@ -487,6 +503,7 @@ test_generated
 test_determinism
 test_cases
 test_tamper
+test_max_changes
 test_init
 test_export
 test_usage
