@@ -39,7 +39,8 @@ typedef struct {
     double gap;
     bool has_gap;
     long max_changes;
-    bool has_max_changes;
+    bool has_max_changes;     /* deploy only */
+    bool strict;              /* inset only */
     bool quiet, json, help, version;
 } cli_job_opts;
 
@@ -66,6 +67,10 @@ void cli_positional(cpd_diags *d, const char *cmd, const char *arg, const char *
 /* Parses a job command's options (deploy, and later inset/onboard). Returns false when the
  * arguments hold errors (already collected into d). */
 bool cli_parse_job(int argc, char **argv, cli_job_opts *o, cpd_diags *d);
+/* The out folder must be a folder or not exist yet; --export-model's folder must exist. Both
+ * are usage errors found before any loading or solving. */
+bool cli_out_usable(cpd_diags *d, const char *cmd, const char *out);
+bool cli_export_usable(cpd_diags *d, const char *cmd, const char *path);
 
 /* Prints diagnostics on stderr: errors always, warnings and notes unless quiet. */
 void cli_print_diags(const cpd_diags *d, bool quiet);

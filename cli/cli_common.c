@@ -13,7 +13,7 @@
 
 /* ---- local ---- */
 
-enum { OPT_GAP = 256, OPT_EXPORT, OPT_MAX_CHANGES, OPT_JSON, OPT_VERSION };
+enum { OPT_GAP = 256, OPT_EXPORT, OPT_MAX_CHANGES, OPT_STRICT, OPT_JSON, OPT_VERSION };
 
 static const struct option job_long[] = {
     {"out", required_argument, NULL, 'o'},
@@ -21,6 +21,7 @@ static const struct option job_long[] = {
     {"gap", required_argument, NULL, OPT_GAP},
     {"export-model", required_argument, NULL, OPT_EXPORT},
     {"max-changes", required_argument, NULL, OPT_MAX_CHANGES},
+    {"strict", no_argument, NULL, OPT_STRICT},
     {"quiet", no_argument, NULL, 'q'},
     {"json", no_argument, NULL, OPT_JSON},
     {"help", no_argument, NULL, 'h'},
@@ -56,6 +57,9 @@ static void job_option(int c, const char *arg, cli_job_opts *o, cpd_diags *d, co
     case OPT_MAX_CHANGES:
         o->has_max_changes = cli_long(d, cmd, "--max-changes", "a whole number of pairs", arg, 0,
                                       1000000, &o->max_changes);
+        break;
+    case OPT_STRICT:
+        o->strict = true;
         break;
     case 'q':
         o->quiet = true;
@@ -174,7 +178,39 @@ bool cli_parse_job(int argc, char **argv, cli_job_opts *o, cpd_diags *d)
         cli_positional(d, cmd, argv[i], &o->dir);
     if (!o->dir && !o->help && !o->version)
         cli_usage(d, cmd, "missing the scenario folder DIR");
+    /* Options of one job only: the table is shared, so the other job refuses them here. */
+    if (o->has_max_changes && strcmp(cmd, "deploy") != 0)
+        cli_usage(d, cmd, "--max-changes is an option of deploy, not %s", cmd);
+    if (o->strict && strcmp(cmd, "inset") != 0)
+        cli_usage(d, cmd, "--strict is an option of inset, not %s", cmd);
     return cpd_diags_errors(d) == before;
+}
+
+bool cli_out_usable(cpd_diags *d, const char *cmd, const char *out)
+{
+    struct stat st;
+    if (stat(out, &st) == 0 && !S_ISDIR(st.st_mode)) {
+        cli_usage(d, cmd, "--out '%s' exists and is not a folder", out);
+        return false;
+    }
+    return true;
+}
+
+bool cli_export_usable(cpd_diags *d, const char *cmd, const char *path)
+{
+    const char *slash = path ? strrchr(path, '/') : NULL;
+    if (!slash)
+        return true;
+    size_t n = slash == path ? 1 : (size_t)(slash - path);
+    char *dir = cpd_xmalloc(n + 1);
+    memcpy(dir, path, n);
+    dir[n] = '\0';
+    struct stat st;
+    bool ok = stat(dir, &st) == 0 && S_ISDIR(st.st_mode);
+    if (!ok)
+        cli_usage(d, cmd, "--export-model '%s': no folder '%s' to write it in", path, dir);
+    free(dir);
+    return ok;
 }
 
 void cli_print_diags(const cpd_diags *d, bool quiet)

@@ -50,37 +50,6 @@ static void apply_options(cpd_scenario *s, const cli_job_opts *o, cpd_deploy_opt
     };
 }
 
-/* The out folder must be a folder (or not exist yet): a usage error, found before solving. */
-static bool out_usable(const char *out, cpd_diags *d)
-{
-    struct stat st;
-    if (stat(out, &st) == 0 && !S_ISDIR(st.st_mode)) {
-        cli_usage(d, "deploy", "--out '%s' exists and is not a folder", out);
-        return false;
-    }
-    return true;
-}
-
-/* --export-model's folder must exist: found now rather than after loading and solving. */
-static bool export_usable(const char *path, cpd_diags *d)
-{
-    if (!path)
-        return true;
-    const char *slash = strrchr(path, '/');
-    if (!slash)
-        return true;
-    size_t n = slash == path ? 1 : (size_t)(slash - path);
-    char *dir = cpd_xmalloc(n + 1);
-    memcpy(dir, path, n);
-    dir[n] = '\0';
-    struct stat st;
-    bool ok = stat(dir, &st) == 0 && S_ISDIR(st.st_mode);
-    if (!ok)
-        cli_usage(d, "deploy", "--export-model '%s': no folder '%s' to write it in", path, dir);
-    free(dir);
-    return ok;
-}
-
 static void print_summary(const cli_job_opts *o, const cpd_scenario *s,
                           const cpd_deploy_plan *p, const char *out)
 {
@@ -136,8 +105,8 @@ int cmd_deploy(int argc, char **argv)
     }
     out = o.out ? cpd_strdup(o.out) : cli_path(o.dir, "out");
     bool dir_ok = cli_folder(d, "deploy", o.dir);
-    bool out_ok = out_usable(out, d); /* all reported at once */
-    bool export_ok = export_usable(o.export_path, d);
+    bool out_ok = cli_out_usable(d, "deploy", out); /* all reported at once */
+    bool export_ok = cli_export_usable(d, "deploy", o.export_path);
     if (!dir_ok || !out_ok || !export_ok) {
         status = cli_usage_fail(d, "deploy");
         goto done;

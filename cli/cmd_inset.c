@@ -33,52 +33,6 @@ static const char inset_help[] =
     "Exit status: 0 plan written (unmet places in unmet.csv), 1 no plan exists\n"
     "(or a shortfall under --strict), 2 bad usage or input, 3 internal failure.\n";
 
-/* --strict is the inset job's own option: taken out of argv before the shared parser sees it
- * (a word after "--" is a folder name, not an option). Returns the new argc. */
-static int take_strict(int argc, char **argv, bool *strict)
-{
-    int n = 0;
-    bool options = true;
-    for (int i = 0; i < argc; i++) {
-        if (options && strcmp(argv[i], "--") == 0)
-            options = false;
-        if (i > 0 && options && strcmp(argv[i], "--strict") == 0) {
-            *strict = true;
-            continue;
-        }
-        argv[n++] = argv[i];
-    }
-    argv[n] = NULL;
-    return n;
-}
-
-static bool out_usable(const char *out, cpd_diags *d)
-{
-    struct stat st;
-    if (stat(out, &st) == 0 && !S_ISDIR(st.st_mode)) {
-        cli_usage(d, "inset", "--out '%s' exists and is not a folder", out);
-        return false;
-    }
-    return true;
-}
-
-static bool export_usable(const char *path, cpd_diags *d)
-{
-    const char *slash = path ? strrchr(path, '/') : NULL;
-    if (!slash)
-        return true;
-    size_t n = slash == path ? 1 : (size_t)(slash - path);
-    char *dir = cpd_xmalloc(n + 1);
-    memcpy(dir, path, n);
-    dir[n] = '\0';
-    struct stat st;
-    bool ok = stat(dir, &st) == 0 && S_ISDIR(st.st_mode);
-    if (!ok)
-        cli_usage(d, "inset", "--export-model '%s': no folder '%s' to write it in", path, dir);
-    free(dir);
-    return ok;
-}
-
 static void print_summary(const cli_job_opts *o, const cpd_inset *p, const cpd_inset_plan *pl,
                           const char *out)
 {
@@ -170,14 +124,9 @@ int cmd_inset(int argc, char **argv)
 {
     cpd_diags *d = cpd_diags_new();
     cli_job_opts o;
-    bool strict = false;
     int status;
     char *out = NULL;
-    argc = take_strict(argc, argv, &strict);
-    bool parsed = cli_parse_job(argc, argv, &o, d);
-    if (o.has_max_changes)
-        cli_usage(d, "inset", "--max-changes is an option of deploy, not inset");
-    if (!parsed || o.has_max_changes) {
+    if (!cli_parse_job(argc, argv, &o, d)) {
         status = cli_usage_fail(d, "inset");
         goto done;
     }
@@ -187,8 +136,8 @@ int cmd_inset(int argc, char **argv)
     }
     out = o.out ? cpd_strdup(o.out) : cli_path(o.dir, "out");
     bool dir_ok = cli_folder(d, "inset", o.dir);
-    bool out_ok = out_usable(out, d);
-    bool export_ok = export_usable(o.export_path, d);
+    bool out_ok = cli_out_usable(d, "inset", out);
+    bool export_ok = cli_export_usable(d, "inset", o.export_path);
     if (!dir_ok || !out_ok || !export_ok) {
         status = cli_usage_fail(d, "inset");
         goto done;
@@ -199,7 +148,7 @@ int cmd_inset(int argc, char **argv)
         status = CPD_EINPUT;
         goto done;
     }
-    p->params.strict |= strict;
+    p->params.strict |= o.strict;
     status = solve_and_write(p, &o, out);
     cpd_inset_free(&p);
 done:

@@ -496,6 +496,9 @@ test_inset() {
     expect_verified "inset on templates" "$TMP/tpl-inset" "$TMP/tpl-inset/out"
     run inset "$INSET" --max-changes 3
     expect_rc "inset --max-changes" 2
+    run deploy "$TRUST" --strict -o "$TMP/strict-deploy"
+    expect_rc "deploy --strict" 2
+    expect_in "$TMP/err.txt" "deploy --strict" "--strict is an option of inset, not deploy"
 }
 
 test_bundled
