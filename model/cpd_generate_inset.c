@@ -211,6 +211,19 @@ static int slot_seats(const cpd_inset *p, int s)
     return n;
 }
 
+/* A mandatory workshop has seats, over its runs, for everyone who must attend and a few who
+ * choose it: a trust does not book PREVENT into a room too small for its ECTs. */
+static void seat_the_mandatory(cpd_inset *p, int w)
+{
+    cpd_workshop *k = &p->workshops[w];
+    int runs = __builtin_popcount(k->starts), must = 0;
+    for (int t = 0; t < p->common->nstaff && runs > 0 && k->mandatory_for.n > 0; t++)
+        must += cpd_strlist_has(&k->mandatory_for, p->common->staff[t].role);
+    int need = runs > 0 ? (int)ceil(1.15 * must / runs) : 0;
+    if (k->capacity < need)
+        k->capacity = need;
+}
+
 /* Capacities in proportion to popularity (rooms for 8 to 90), scaled so that each slot has
  * about 105-115% of the staff in seats. */
 static void size_rooms(gen *g)
@@ -230,6 +243,8 @@ static void size_rooms(gen *g)
                 if ((k->starts >> (q - 1)) & 1u && s < q + k->length)
                     k->capacity++;
         }
+    for (int w = 0; w < p->nworkshops; w++)
+        seat_the_mandatory(p, w);
     for (int w = 0; w < p->nworkshops; w++)
         if (w >= 2 && rng_unit(&g->r) < MIN_SIZE_SHARE)
             p->workshops[w].min_size = p->workshops[w].capacity / 4 > 3 ? p->workshops[w].capacity / 4 : 3;

@@ -100,11 +100,33 @@ static void test_generate_inset__shape(void **state)
     cpd_inset_free(&p);
 }
 
+/* Every mandatory workshop seats all who must attend it, over its runs (seed 1 at 2,000 staff
+ * once gave 97 ECTs a 76-seat PREVENT). */
+static void test_generate_inset__mandatory_seated(void **state)
+{
+    (void)state;
+    cpd_inset *p = cpd_generate_inset(2000, 40, 40, 4, 1);
+    int checked = 0;
+    for (int w = 0; w < p->nworkshops; w++) {
+        const cpd_workshop *k = &p->workshops[w];
+        if (k->mandatory_for.n == 0)
+            continue;
+        int must = 0;
+        for (int t = 0; t < p->common->nstaff; t++)
+            must += cpd_strlist_has(&k->mandatory_for, p->common->staff[t].role);
+        assert_true(k->capacity * __builtin_popcount(k->starts) >= must);
+        checked++;
+    }
+    assert_true(checked > 0);
+    cpd_inset_free(&p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_generate_inset__same_seed_same_day),
         cmocka_unit_test(test_generate_inset__shape),
+        cmocka_unit_test(test_generate_inset__mandatory_seated),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
