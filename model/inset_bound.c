@@ -10,8 +10,11 @@
  *   L(λ) = sum_r λ_r cap_r - M sum_t |mandatory(t)|
  *          + sum_t max { sum_r (score[t,r] - λ_r) x[t,r] - U sum_s u[t,s] : t's own rules }
  * is at least the optimum because each λ_r (cap_r - sum_t x[t,r]) >= 0 on a plan. The per-person
- * problem also drops run_min and run_held (a relaxation), and a cancellable run a person delivers
- * makes the slot optionally busy (z[r] free in [0,1]: sum x + u <= 1 there). */
+ * problem also drops run_min and run_held (a relaxation). A cancellable run is treated by its
+ * mode: relaxed (z[r] free in [0,1]: its facilitators are optionally busy, sum x + u <= 1
+ * there), held (its facilitators busy: a bound on the plans that hold it) or out (nobody
+ * attends, its facilitators are free: a bound on the plans that cancel it). The probes combine
+ * such bounds into one over every plan (is_probe_cancellations). */
 #include "inset_internal.h"
 
 #include <math.h>
@@ -20,7 +23,6 @@
 
 #define THETA0 0.02 /* Polyak step factor (small: the sweeps leave the bound close), halved */
 #define STALL 10
-#define COORD_SWEEPS 4 /* first: sweeps of exact one-multiplier steps, then subgradient */
 #define GUIDE_EVERY 10  /* subgradient steps between plans built from the prices */
 #define FORCE 1e7      /* added to a run's score to force it into a person's day */
 
@@ -34,6 +36,7 @@ typedef struct {
 
 typedef struct {
     const is_model *m;
+    const is_lagr *o;
     void *dfs;
     double *score, *lambda, *g;
     unsigned char *busy, *opt; /* T x S */
@@ -45,6 +48,12 @@ typedef struct {
     bool exact;
 } lagr;
 
+static int mode_of(const lagr *L, int r)
+{
+    return L->m->runs[r].min <= 0 ? IS_HELD : L->o->mode ? L->o->mode[r] : IS_RELAXED;
+}
+
+/* Busy slots: always-held runs and held ones; optional: relaxed ones. */
 static void person_slots(lagr *L)
 {
     const is_model *m = L->m;
@@ -53,10 +62,26 @@ static void person_slots(lagr *L)
             L->busy[(size_t)t * m->S + s] = m->fixed_busy[(size_t)t * m->S + s] > 0;
         for (int k = m->fstart[t]; k < m->fstart[t + 1]; k++) {
             const is_run *u = &m->runs[m->fruns[k]];
-            for (int s = u->start; s < u->start + u->len && u->min > 0; s++)
-                L->opt[(size_t)t * m->S + s - 1] = 1;
+            int mode = mode_of(L, m->fruns[k]);
+            for (int s = u->start; s < u->start + u->len && u->min > 0; s++) {
+                size_t i = (size_t)t * m->S + s - 1;
+                if (mode == IS_HELD)
+                    L->busy[i] = 1;
+                else if (mode == IS_RELAXED)
+                    L->opt[i] = 1;
+            }
         }
     }
+}
+
+/* t's scores at the current λ (-HUGE_VAL: not available). */
+static void person_scores(lagr *L, int t)
+{
+    const is_model *m = L->m;
+    for (int r = 0; r < m->nruns; r++)
+        L->score[r] = is_allowed(m, t, m->runs[r].workshop) && mode_of(L, r) != IS_OUT
+                          ? is_score(m, t, r) - L->lambda[r]
+                          : -HUGE_VAL;
 }
 
 /* L(λ) and its subgradient g_r = cap_r - sum_t x[t,r]; NAN when a person has no day. */
@@ -69,9 +94,7 @@ static double evaluate(lagr *L)
         L->g[r] = m->runs[r].cap;
     }
     for (int t = 0; t < m->T; t++) {
-        for (int r = 0; r < m->nruns; r++)
-            L->score[r] = is_allowed(m, t, m->runs[r].workshop) ? is_score(m, t, r) - L->lambda[r]
-                                                                : -HUGE_VAL;
+        person_scores(L, t);
         double b = is_best_schedule(m, L->dfs, t, L->score, &L->busy[(size_t)t * m->S],
                                     &L->opt[(size_t)t * m->S], L->day);
         if (b == -HUGE_VAL)
@@ -83,8 +106,29 @@ static double evaluate(lagr *L)
                 L->g[L->day[s]] -= 1;
         memcpy(&L->days[(size_t)t * m->S], L->day, (size_t)m->S * sizeof(int));
         L->pv[t] = b;
+        if (L->o->pool)
+            is_pool_add(L->o->pool, t, L->day);
     }
     return v;
+}
+
+/* slack[r] for each relaxed run r: whether a facilitator of r takes a place in one of r's
+ * slots in the current relaxed days (where holding r would cost something). */
+static void mark_slack(const lagr *L, unsigned char *slack)
+{
+    const is_model *m = L->m;
+    for (int r = 0; r < m->nruns; r++) {
+        slack[r] = 0;
+        if (mode_of(L, r) != IS_RELAXED)
+            continue;
+        const cpd_workshop *k = &m->p->workshops[m->runs[r].workshop];
+        const is_run *u = &m->runs[r];
+        for (int i = 0; i < k->nfacilitators; i++) {
+            int t = k->facilitators[i];
+            for (int s = u->start; t >= 0 && t < m->T && s < u->start + u->len; s++)
+                slack[r] |= L->days[(size_t)t * m->S + s - 1] != IS_BUSY;
+        }
+    }
 }
 
 static int cmp_cand(const void *a, const void *b)
@@ -110,9 +154,7 @@ static int held_in(const lagr *L, int t, int r0, int r1)
 static double other_day(lagr *L, int t, int r0, int r1, bool holds, int *alt)
 {
     const is_model *m = L->m;
-    for (int r = 0; r < m->nruns; r++)
-        L->score[r] = is_allowed(m, t, m->runs[r].workshop) ? is_score(m, t, r) - L->lambda[r]
-                                                            : -HUGE_VAL;
+    person_scores(L, t);
     for (int r = r0; r < r1; r++)
         if (L->score[r] != -HUGE_VAL)
             L->score[r] = holds ? -HUGE_VAL : L->score[r] + FORCE;
@@ -188,11 +230,11 @@ static void coord_sweep(lagr *L)
     }
 }
 
-double is_lagrangian_bound(const is_model *m, double target, int iters, double *price,
-                           is_price_fn guide, void *ctx)
+double is_lagrangian_bound(const is_model *m, const is_lagr *o)
 {
     size_t ts = (size_t)m->T * m->S + 1;
-    lagr L = {.m = m, .dfs = is_dfs_new(m), .exact = true,
+    double target = o->target, *price = o->price;
+    lagr L = {.m = m, .o = o, .dfs = is_dfs_new(m), .exact = true,
               .score = cpd_xmalloc(((size_t)m->nruns + 1) * sizeof(double)),
               .lambda = cpd_xcalloc((size_t)m->nruns + 1, sizeof(double)),
               .g = cpd_xcalloc((size_t)m->nruns + 1, sizeof(double)),
@@ -204,9 +246,11 @@ double is_lagrangian_bound(const is_model *m, double target, int iters, double *
               .cand = cpd_xmalloc(((size_t)m->T + 1) * sizeof(cand)),
               .sorted = cpd_xmalloc(((size_t)m->T + 1) * sizeof(cand))};
     person_slots(&L);
+    if (o->start)
+        memcpy(L.lambda, o->start, (size_t)m->nruns * sizeof(double));
     double best = HUGE_VAL, theta = THETA0;
     int stall = 0;
-    for (int it = 0; it < iters; it++) {
+    for (int it = 0; it < o->iters; it++) {
         double v = evaluate(&L);
         if (isnan(v)) {
             best = NAN;
@@ -217,15 +261,19 @@ double is_lagrangian_bound(const is_model *m, double target, int iters, double *
             stall = 0;
             if (price)
                 memcpy(price, L.lambda, (size_t)m->nruns * sizeof(double));
+            if (o->slack)
+                mark_slack(&L, o->slack);
         } else if (++stall >= STALL) {
             theta /= 2;
             stall = 0;
         }
-        if (guide && (it <= COORD_SWEEPS || it % GUIDE_EVERY == 0))
-            target = fmax(target, guide(ctx, L.lambda));
+        if (o->guide && (it <= o->sweeps || it % GUIDE_EVERY == 0))
+            target = fmax(target, o->guide(o->ctx, L.lambda));
         if (v - target <= 1e-9 * fmax(1, fabs(target)))
             break; /* the bound meets the plan: proven */
-        if (it < COORD_SWEEPS && (it == 0 || stall == 0)) {
+        if (o->deadline > 0 && is_now() > o->deadline)
+            break; /* a safety cap: every L(λ) is a bound */
+        if (it < o->sweeps && (it == 0 || stall == 0)) {
             coord_sweep(&L);
             continue;
         }
@@ -256,4 +304,81 @@ double is_lagrangian_bound(const is_model *m, double target, int iters, double *
     free(L.cand);
     free(L.sorted);
     return best;
+}
+
+/* ---- probes: the plans that cancel a run ---- */
+
+typedef struct {
+    const is_model *m;
+    const is_probe *o;
+    unsigned char *pm;    /* the node's modes */
+    unsigned char *slack; /* per run: the relaxed runs that cost the node's bound */
+    const int *order;
+    int n, budget;        /* runs probed; splits left */
+    const double *price;
+} cover_ctx;
+
+/* A bound on the plans of a node (pm: runs held, out, or relaxed: either). A node whose bound is
+ * above the goal is split on a relaxed run one of whose facilitators takes a place while it
+ * runs (the first in order), while the budget lasts: held (the facilitator busy) or out (its
+ * people elsewhere); the larger of the two children's bounds is the node's. */
+static double cover(cover_ctx *c)
+{
+    const is_probe *p = c->o;
+    is_lagr o = {.mode = c->pm, .start = c->price, .target = p->goal, .iters = p->iters,
+                 .sweeps = p->sweeps, .slack = c->slack, .deadline = p->deadline};
+    double ub = is_lagrangian_bound(c->m, &o);
+    bool late = p->deadline > 0 && is_now() > p->deadline;
+    if (isnan(ub) || ub <= p->goal || c->budget <= 0 || late)
+        return ub;
+    int r = -1;
+    for (int i = 0; i < c->n && r < 0; i++)
+        if (c->pm[c->order[i]] == IS_RELAXED && c->slack[c->order[i]])
+            r = c->order[i];
+    if (r < 0)
+        return ub;
+    c->budget--;
+    c->pm[r] = IS_HELD;
+    double a = cover(c);
+    c->pm[r] = IS_OUT;
+    double b = isnan(a) ? a : cover(c);
+    c->pm[r] = IS_RELAXED;
+    return isnan(b) ? b : fmax(a, b);
+}
+
+static const int *by_size; /* qsort has no context: set just before the sort */
+
+/* Runs by people in the plan, most first (ties: lower index). */
+static int cmp_by_size(const void *a, const void *b)
+{
+    int r = *(const int *)a, q = *(const int *)b;
+    int d = by_size ? by_size[q] - by_size[r] : 0;
+    return d ? d : (r > q) - (r < q);
+}
+
+double is_probe_cancellations(const is_model *m, const unsigned char *mode, const double *price,
+                              double lb, const is_probe *o)
+{
+    int *order = cpd_xmalloc((size_t)m->nruns * sizeof(int) + 1), n = 0;
+    for (int r = 0; r < m->nruns; r++)
+        if (m->runs[r].min > 0 && mode[r] == IS_HELD)
+            order[n++] = r;
+    by_size = o->size;
+    qsort(order, (size_t)n, sizeof(int), cmp_by_size);
+    cover_ctx c = {.m = m, .o = o, .pm = cpd_xmalloc((size_t)m->nruns + 1),
+                   .slack = cpd_xmalloc((size_t)m->nruns + 1), .order = order, .n = n,
+                   .budget = o->splits * n, .price = price};
+    for (int r = 0; r < m->nruns; r++)
+        c.pm[r] = mode[r] == IS_HELD ? IS_RELAXED : mode[r];
+    double worst = lb;
+    for (int i = 0; i < n && !isnan(worst); i++) {
+        c.pm[order[i]] = IS_OUT;
+        double ub = cover(&c);
+        worst = isnan(ub) ? ub : fmax(worst, ub);
+        c.pm[order[i]] = IS_HELD;
+    }
+    free(c.pm);
+    free(c.slack);
+    free(order);
+    return worst;
 }

@@ -1,10 +1,11 @@
 /* inset_heur.c — the inset job's own plan: each person's best day over the runs with room (an
- * exact search over their slots), people placed one by one (guided by the Lagrangian prices when
- * there are some), min_size repair (a run below its minimum is cancelled and its people placed
- * again), then a local search: a person's whole day re-planned, and in one slot a person moving to
- * a full run whose member moves to the vacated place or to a run with room. Ruin and recreate
- * (people drawn at random or sharing a run lose their places, are placed again by price, and the
- * local search runs) improves a plan further. */
+ * exact search over their slots, best options first and cut off by bounds), people placed one
+ * by one (guided by the Lagrangian prices when there are some), min_size repair (a run below
+ * its minimum is cancelled and its people placed again), then a local search: a person's whole
+ * day re-planned, and in one slot a person moving to a full run whose member moves to the
+ * vacated place or to a run with room. Ruin and recreate (people drawn at random or sharing a
+ * run lose their places, are placed again by price, and the local search runs) improves a plan
+ * further. */
 #include "inset_internal.h"
 
 #include <math.h>
@@ -28,6 +29,7 @@ typedef struct {
     opt *opts;           /* by start slot, best first */
     int off[IS_MAX_SLOTS + 1];
     double suf[IS_MAX_SLOTS + 1]; /* an upper bound on slots i.. */
+    double sufmax[IS_MAX_SLOTS + 1]; /* the largest of suf[j], j >= i */
     int forced[IS_MAX_SLOTS];     /* a must-pinned run starting in the slot, or -1 */
     int *wmark;          /* per workshop: in the day being built */
     int *must_any;       /* workshops pinned to any slot */
@@ -108,6 +110,8 @@ static void search(dfs_t *d, int i, double v)
     }
     for (int k = d->off[i]; k < d->off[i + 1]; k++) {
         const opt *o = &d->opts[k];
+        if (v + o->sc + d->sufmax[i + 1] <= d->bestv + 1e-9)
+            break; /* options are best first: none after this one can do better */
         const is_run *r = &m->runs[o->run];
         if ((d->forced[i] >= 0 && o->run != d->forced[i]) || d->wmark[r->workshop] ||
             !slots_free(d, i, r->len))
@@ -161,9 +165,11 @@ static bool prepare(dfs_t *d, int t, const double *score)
         qsort(tmp + d->off[s], (size_t)cnt[s], sizeof(opt), cmp_opt);
     memcpy(d->opts, tmp, (size_t)n * sizeof(opt));
     free(tmp);
-    d->suf[m->S] = 0;
-    for (int s = m->S - 1; s >= 0; s--)
+    d->suf[m->S] = d->sufmax[m->S] = 0;
+    for (int s = m->S - 1; s >= 0; s--) {
         d->suf[s] = d->suf[s + 1] + ub[s];
+        d->sufmax[s] = fmax(d->suf[s], d->sufmax[s + 1]);
+    }
     d->nmust = 0;
     for (int w = 0; w < m->W; w++) {
         int pin = m->pin[is_tw(m, t, w)];
@@ -238,7 +244,7 @@ static double person_value(const is_state *st, int t)
 }
 
 /* Slots where t delivers a held run. */
-static void busy_of(const is_state *st, int t, unsigned char *busy)
+void is_state_busy(const is_state *st, int t, unsigned char *busy)
 {
     const is_model *m = st->m;
     for (int s = 0; s < m->S; s++)
@@ -274,7 +280,7 @@ static bool replan(is_state *st, int t, double *score)
                 lock[nlock++] = old[s];
             take_out(st, t, old[s]);
         }
-    busy_of(st, t, busy);
+    is_state_busy(st, t, busy);
     for (int s = 0; s < m->S; s++)
         sc[s] = busy[s] ? IS_BUSY : IS_FREE;
     for (int r = 0; r < m->nruns; r++) {
@@ -373,7 +379,7 @@ static void cancel_clashes(is_state *st)
 static void refresh_busy(is_state *st, int t)
 {
     unsigned char busy[IS_MAX_SLOTS];
-    busy_of(st, t, busy);
+    is_state_busy(st, t, busy);
     int *sc = sched_of(st, t);
     for (int s = 0; s < st->m->S; s++)
         if (sc[s] < 0)
@@ -924,7 +930,7 @@ bool is_state_feasible(const is_state *st)
             return false;
     unsigned char busy[IS_MAX_SLOTS];
     for (int t = 0; t < m->T; t++) {
-        busy_of(st, t, busy);
+        is_state_busy(st, t, busy);
         const int *sc = sched_of(st, t);
         for (int s = 0; s < m->S; s++) {
             if ((sc[s] == IS_BUSY) != (busy[s] != 0))
@@ -1031,6 +1037,37 @@ void is_ruin_recreate(is_state *best, const double *price, int iters, int ruin, 
     free(mark);
     free(score);
     is_state_free(&st);
+}
+
+void is_improve(is_state *st)
+{
+    double *score = cpd_xmalloc((size_t)st->m->nruns * sizeof(double) + 1);
+    const double *price = st->price;
+    st->price = NULL;
+    local_search(st, score);
+    st->price = price;
+    free(score);
+}
+
+void is_place_best(is_state *st, int t)
+{
+    double *score = cpd_xmalloc((size_t)st->m->nruns * sizeof(double) + 1);
+    replan(st, t, score);
+    free(score);
+}
+
+void is_state_set_day(is_state *st, int t, const int *day)
+{
+    const is_model *m = st->m;
+    int *sc = sched_of(st, t);
+    for (int s = 0; s < m->S; s++)
+        if (sc[s] >= 0 && m->runs[sc[s]].start == s + 1)
+            take_out(st, t, sc[s]);
+    for (int s = 0; s < m->S; s++)
+        sc[s] = day[s] < 0 ? day[s] : IS_FREE;
+    for (int s = 0; s < m->S; s++)
+        if (day[s] >= 0 && m->runs[day[s]].start == s + 1)
+            put(st, t, day[s]);
 }
 
 void is_heuristic(is_state *st)

@@ -1,10 +1,12 @@
 /* inset_internal.h — the inset job's inside, shared by model/cpd_inset.c and model/inset_*.c:
  * the runs, who may attend what and at what value (inset_data.c), an allocation and its moves
- * (inset_heur.c), the Lagrangian bound (inset_bound.c), the formulation (inset_model.c) and the
- * plan and checks in words (inset_plan.c). Not for other layers.
+ * (inset_heur.c), the Lagrangian bound (inset_bound.c), the pool of days and the master over it
+ * (inset_master.c), the formulation (inset_model.c) and the plan and checks in words
+ * (inset_plan.c). Not for other layers.
  *
  * Ownership: is_model_build fills an is_model that owns its arrays (is_model_free); an is_state
- * is owned by its creator (is_state_new / is_state_free). Both refer to the inset by pointer. */
+ * and an is_pool are owned by their creator (is_state_new / is_state_free, is_pool_new /
+ * is_pool_free). All refer to the inset (and the pool to the model) by pointer. */
 #ifndef INSET_INTERNAL_H
 #define INSET_INTERNAL_H
 
@@ -78,6 +80,15 @@ int is_state_missed(const is_state *st);
 bool is_state_feasible(const is_state *st);
 /* Construction, min_size repair and local search at the model's level. */
 void is_heuristic(is_state *st);
+/* The local search alone, from st's plan. */
+void is_improve(is_state *st);
+/* t's best day over the runs with room (priced by st->price when set), kept only when no
+ * worse than t's day now. */
+void is_place_best(is_state *st, int t);
+/* Slots where t delivers a held run (busy: S entries). */
+void is_state_busy(const is_state *st, int t, unsigned char *busy);
+/* Gives t exactly the day (S entries: runs, IS_BUSY, IS_FREE), whatever t had. */
+void is_state_set_day(is_state *st, int t, const int *day);
 /* Ruin and recreate from best: iters times, up to ruin people (drawn with a fixed seed) lose
  * their places, are placed again by price (may be NULL), and the local search runs; best keeps
  * the better plan. Stops early once best is worth stop_at (HUGE_VAL: never); deadline (is_now()
@@ -95,13 +106,63 @@ void *is_dfs_new(const is_model *m);
 bool is_dfs_exact(const void *d); /* the last search was complete */
 void is_dfs_free(void **d);
 
-/* inset_bound.c: a Lagrangian bound (capacity rows relaxed); price receives the best
- * multipliers (per run), a guide for the construction. guide (may be NULL) is called now and then
- * with the current multipliers to build a plan from them; it returns the best plan's objective,
- * the target of the step sizes. */
+/* inset_master.c: a pool of whole days (one person's place, busy or free slot in every slot),
+ * each distinct day kept once, and the master over it: GLPK picks one day per person within the
+ * runs' capacities and minimums (an LP, rounded). */
+typedef struct is_pool is_pool;
+
+is_pool *is_pool_new(const is_model *m, int max_days);
+void is_pool_free(is_pool **p);
+void is_pool_add(is_pool *p, int t, const int *day); /* S entries; full or known: ignored */
+void is_pool_add_state(is_pool *p, const is_state *st);
+int is_pool_size(const is_pool *p);
+/* A plan from the master's LP over the pooled days that keep st's cancellations (st's own days
+ * added): rounded, then the local search. st takes it when it is better and keeps every rule;
+ * true then. seconds caps GLPK (a safety cap: the LP ends by itself). */
+bool is_master(is_state *st, is_pool *p, double seconds);
+
+/* inset_bound.c: a Lagrangian bound (capacity rows relaxed). */
+#define IS_RELAXED 0 /* a cancellable run held or not: its facilitators optionally busy */
+#define IS_HELD 1    /* held: its facilitators busy (a bound on plans that hold it) */
+#define IS_OUT 2     /* cancelled: nobody attends it (a bound on plans that cancel it) */
+
+/* guide (may be NULL) is called now and then with the current multipliers to build a plan from
+ * them; it returns the best plan's objective, the target of the step sizes. */
 typedef double (*is_price_fn)(void *ctx, const double *lambda);
-double is_lagrangian_bound(const is_model *m, double target, int iters, double *price,
-                           is_price_fn guide, void *ctx);
+typedef struct {
+    const unsigned char *mode; /* per run, for cancellable runs; NULL: all IS_RELAXED */
+    const double *start;       /* multipliers to start from (per run); NULL: zeros */
+    double target;             /* a plan's objective: the steps aim at it; a bound at it ends */
+    int iters;                 /* evaluations at most */
+    int sweeps;                /* the first steps are sweeps of exact block steps: how many */
+    double *price;             /* receives the best multipliers (per run), or NULL */
+    is_price_fn guide;
+    void *ctx;
+    is_pool *pool;             /* receives each person's relaxed day at every step, or NULL */
+    unsigned char *slack;      /* per run, or NULL: receives, at the best multipliers, whether a
+                                * relaxed run's facilitator takes a place while it runs */
+    double deadline;           /* is_now() seconds: a safety cap on the steps; <= 0: none */
+} is_lagr;
+double is_lagrangian_bound(const is_model *m, const is_lagr *o);
+
+/* The bound over every plan, from lb, a bound on the plans that hold every run mode marks held
+ * (found at the multipliers price). The other plans are split by the first of those runs (in a
+ * fixed order: most people in the plan first) that they cancel, r: they hold the runs before
+ * r, cancel r and may do anything with the rest, so a bound with the runs before r held, r out
+ * and the rest relaxed covers them; such a bound above the goal is split further on a relaxed
+ * run whose facilitator takes a place while it runs (held, out). The result, the largest of lb
+ * and those bounds, is at least the optimum. Runs with more people go first: cancelling them
+ * costs most, so their probes pass even with the later runs relaxed. Every probe starts from
+ * price and stops at the goal. */
+typedef struct {
+    const int *size;  /* per run: people in the plan (the order), or NULL: run order */
+    double goal;      /* a probe at or below it is not split further */
+    int iters, sweeps; /* per probe (see is_lagr) */
+    int splits;       /* splits in all: this many per probed run */
+    double deadline;  /* is_now() seconds: a safety cap on the splits; <= 0: none */
+} is_probe;
+double is_probe_cancellations(const is_model *m, const unsigned char *mode, const double *price,
+                              double lb, const is_probe *o);
 
 /* inset_model.c */
 typedef struct {
@@ -115,6 +176,8 @@ typedef struct {
 } is_layout;
 
 cpd_engine *is_build_engine(const is_model *m, is_layout *lay);
+/* The sizes is_build_engine would give: places x[t,r], variables, rows. */
+void is_model_size(const is_model *m, int *nx, int *nvars, int *nrows);
 void is_layout_free(is_layout *lay);
 void is_state_to_x(const is_state *st, const is_layout *lay, double *x);
 void is_state_from_x(is_state *st, const is_layout *lay, const double *x);

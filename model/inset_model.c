@@ -29,6 +29,13 @@ typedef struct {
 static const char *sid(const builder *b, int t) { return b->m->p->common->staff[t].id; }
 static const char *wid(const builder *b, int r) { return b->m->p->workshops[b->m->runs[r].workshop].id; }
 
+static int add_var(builder *b, cpd_var_kind kind, double lb, double ub, double obj)
+{
+    if (b->e)
+        cpd_engine_add_var(b->e, b->name, kind, lb, ub, obj);
+    return b->lay->nvars++;
+}
+
 static void term(builder *b, int var, double coef)
 {
     b->var[b->n] = var;
@@ -37,7 +44,8 @@ static void term(builder *b, int var, double coef)
 
 static void row(builder *b, cpd_row_kind kind, double rhs)
 {
-    cpd_engine_add_row(b->e, b->name, (size_t)b->n, b->var, b->coef, kind, rhs);
+    if (b->e) /* else only counting */
+        cpd_engine_add_row(b->e, b->name, (size_t)b->n, b->var, b->coef, kind, rhs);
     b->lay->nrows++;
     b->n = 0;
 }
@@ -88,7 +96,7 @@ static void add_place_vars(builder *b)
             snprintf(b->name, sizeof b->name, "x[%s,%s,%d]", sid(b, t), wid(b, r), m->runs[r].start);
             double v = m->runs[r].len * m->val[is_tw(m, t, m->runs[r].workshop)];
             lay->xrun[lay->nx++] = r;
-            cpd_engine_add_var(b->e, b->name, CPD_VAR_BINARY, 0, 1, v);
+            add_var(b, CPD_VAR_BINARY, 0, 1, v);
         }
     }
     lay->xstart[m->T] = lay->nx;
@@ -103,19 +111,19 @@ static void add_slack_vars(builder *b)
             if (!m->fixed_busy[(size_t)t * m->S + s - 1]) {
                 snprintf(b->name, sizeof b->name, "u[%s,%d]", sid(b, t), s);
                 b->lay->uvar[(size_t)t * m->S + s - 1] =
-                    cpd_engine_add_var(b->e, b->name, CPD_VAR_CONTINUOUS, 0, 1, -m->U);
+                    add_var(b, CPD_VAR_CONTINUOUS, 0, 1, -m->U);
             }
     for (int r = 0; r < m->nruns; r++)
         if (m->runs[r].min > 0) {
             snprintf(b->name, sizeof b->name, "z[%s,%d]", wid(b, r), m->runs[r].start);
-            b->lay->zvar[r] = cpd_engine_add_var(b->e, b->name, CPD_VAR_BINARY, 0, 1, 0);
+            b->lay->zvar[r] = add_var(b, CPD_VAR_BINARY, 0, 1, 0);
         }
     for (int t = 0; t < m->T; t++)
         for (int w = 0; w < m->W; w++)
             if (m->mand[is_tw(m, t, w)]) {
                 snprintf(b->name, sizeof b->name, "m[%s,%s]", sid(b, t), m->p->workshops[w].id);
                 b->lay->mvar[is_tw(m, t, w)] =
-                    cpd_engine_add_var(b->e, b->name, CPD_VAR_CONTINUOUS, 0, 1, -m->M);
+                    add_var(b, CPD_VAR_CONTINUOUS, 0, 1, -m->M);
             }
 }
 
@@ -227,7 +235,8 @@ static void index_runs(builder *b)
 
 /* ---- interface ---- */
 
-cpd_engine *is_build_engine(const is_model *m, is_layout *lay)
+/* The model into e, or only its layout and size when e is NULL. */
+static void build(const is_model *m, is_layout *lay, cpd_engine *e)
 {
     size_t ts = (size_t)m->T * m->S + 1, tw = (size_t)m->T * m->W + 1;
     *lay = (is_layout){.xstart = cpd_xmalloc(((size_t)m->T + 1) * sizeof(int)),
@@ -242,7 +251,7 @@ cpd_engine *is_build_engine(const is_model *m, is_layout *lay)
     for (size_t i = 0; i < tw; i++)
         lay->mvar[i] = -1;
     int width = m->T + m->nruns + m->W + 8;
-    builder b = {.m = m, .e = cpd_engine_new("inset", CPD_MAXIMIZE), .lay = lay,
+    builder b = {.m = m, .e = e, .lay = lay,
                  .var = cpd_xmalloc((size_t)width * sizeof(int)),
                  .coef = cpd_xmalloc((size_t)width * sizeof(double))};
     add_place_vars(&b);
@@ -251,12 +260,27 @@ cpd_engine *is_build_engine(const is_model *m, is_layout *lay)
     add_one_per_slot(&b);
     add_run_capacity(&b);
     add_per_workshop(&b);
-    lay->nvars = (int)cpd_engine_nvars(b.e);
     free(b.var);
     free(b.coef);
     free(b.rstart);
     free(b.rx);
-    return b.e;
+}
+
+cpd_engine *is_build_engine(const is_model *m, is_layout *lay)
+{
+    cpd_engine *e = cpd_engine_new("inset", CPD_MAXIMIZE);
+    build(m, lay, e);
+    return e;
+}
+
+void is_model_size(const is_model *m, int *nx, int *nvars, int *nrows)
+{
+    is_layout lay;
+    build(m, &lay, NULL);
+    *nx = lay.nx;
+    *nvars = lay.nvars;
+    *nrows = lay.nrows;
+    is_layout_free(&lay);
 }
 
 void is_layout_free(is_layout *lay)

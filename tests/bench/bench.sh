@@ -1,14 +1,21 @@
 #!/bin/sh
-# bench.sh — cpdplan deploy on generated trusts of growing size, and CBC on the same models:
+# bench.sh — cpdplan deploy and inset on generated days of growing size, and CBC on the same
+# models:
 #   sh tests/bench/bench.sh ./cpdplan            (what `make bench` runs)
 # For each size: our wall time, peak memory, objective, bound and proven gap (from
 # summary.json), and, when `cbc` is installed, CBC's time and objective on the model exported
-# with --export-model, with the ratio of the two times. Sizes and the time limit can be set:
-#   BENCH_SIZES="200 500" BENCH_TIME_LIMIT=30 sh tests/bench/bench.sh ./cpdplan
+# with --export-model, with the ratio of the two times. The jobs, sizes and time limit can be
+# set:
+#   BENCH_JOBS="inset" BENCH_SIZES="200 500" BENCH_INSET_SIZES="150x12x3 2000x40x4" \
+#   BENCH_TIME_LIMIT=30 sh tests/bench/bench.sh ./cpdplan
+# BENCH_SIZES are deploy's staff counts; BENCH_INSET_SIZES are inset days as
+# staff x workshops x slots. Both use schools = staff / 50 and seed 1.
 
 BIN=${1:?usage: sh tests/bench/bench.sh ./cpdplan}
 case $BIN in /*) ;; *) BIN=$(pwd)/$BIN ;; esac
+JOBS=${BENCH_JOBS:-deploy inset}
 SIZES=${BENCH_SIZES:-200 500 1000 2000}
+INSET_SIZES=${BENCH_INSET_SIZES:-150x12x3 500x20x4 1000x30x4 2000x40x4}
 LIMIT=${BENCH_TIME_LIMIT:-60}
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/cpd-bench.XXXXXX") || exit 3
 trap 'rm -rf "$TMP"' EXIT
@@ -51,7 +58,8 @@ timed() {
 }
 
 # cbc_run MODEL SENSE: CBC on an exported model; sets cbc_secs and cbc_obj ("error" when CBC
-# could not read the model or found no plan).
+# could not read the model or found no plan; a trailing * when CBC stopped before proving it
+# optimal).
 cbc_run() {
     cbc_secs=- cbc_obj=-
     [ -n "$CBC" ] || return
@@ -64,57 +72,111 @@ cbc_run() {
         cbc_obj=error
     else
         cbc_obj=$(awk -v v="$cbc_obj" 'BEGIN { printf "%.10g", v }')
+        grep -q '^Result - Optimal solution found' "$TMP/cbc.txt" || { cbc_obj="$cbc_obj*"; cbc_stopped=1; }
     fi
 }
 
-# cbc_best DIR: CBC on DIR/model.mps, as --export-model wrote it (a maximisation is written as
-# the minimisation of its negation, which the file's first line says: the sign is turned back);
-# when CBC cannot read that, on the same model exported as .lp (marked "lp" in the table).
+# cbc_best JOB DIR: CBC on DIR/model.mps, as --export-model wrote it (a maximisation is written
+# as the minimisation of its negation, which the file's first line says: the sign is turned
+# back); when CBC cannot read that, on the same model exported as .lp (marked "lp" in the table).
 cbc_best() {
-    cbc_run "$1/model.mps" min
+    cbc_run "$2/model.mps" min
     if [ "$cbc_obj" != error ] && [ "$cbc_obj" != - ] &&
-        grep -q 'minimises the negated objective' "$1/model.mps" 2>/dev/null; then
-        cbc_obj=$(awk -v v="$cbc_obj" 'BEGIN { printf "%.10g", -v }')
+        grep -q 'minimises the negated objective' "$2/model.mps" 2>/dev/null; then
+        star=${cbc_obj#"${cbc_obj%\*}"}
+        cbc_obj=$(awk -v v="${cbc_obj%\*}" 'BEGIN { printf "%.10g", -v }')$star
     fi
     [ "$cbc_obj" = error ] || return
-    "$BIN" deploy "$1" -o "$1/out-lp" --quiet --time-limit 0.01 --export-model "$1/model.lp" \
+    "$BIN" "$1" "$2" -o "$2/out-lp" --quiet --time-limit 0.01 --export-model "$2/model.lp" \
         >/dev/null 2>&1
-    cbc_run "$1/model.lp" min
+    cbc_run "$2/model.lp" min
     [ "$cbc_obj" = error ] || { cbc_obj="$cbc_obj(lp)"; lp_used=1; }
+}
+
+# ratio OURS: CBC's seconds over ours, when CBC gave a plan.
+ratio() {
+    case $cbc_obj in -|error) echo - ;; *) awk -v a="$cbc_secs" -v b="$1" \
+        'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }' ;; esac
 }
 
 row() {
     printf '%6s %7s %7s %9s %8s %7s %11s %11s %9s %8s %15s %6s\n' "$@"
 }
 
-lp_used=
-echo "cpdplan deploy on generated trusts (seed 1, schools = staff/50, time limit ${LIMIT}s)"
-row staff schools coaches status seconds peak_MB objective bound gap cbc_s cbc_objective ratio
-for n in $SIZES; do
-    k=$((n / 50))
-    [ "$k" -ge 1 ] || k=1
-    dir=$TMP/trust$n
-    "$BIN" generate deploy "$dir" --staff "$n" --schools "$k" --seed 1 >/dev/null || exit 3
-    coaches=$(($(wc -l <"$dir/coaches.csv") - 1))
-    timed "$TMP/run.txt" "$BIN" deploy "$dir" -o "$dir/out" --quiet --time-limit "$LIMIT" \
-        --export-model "$dir/model.mps"
-    if [ "$status" -ne 0 ]; then
-        row "$n" "$k" "$coaches" "exit$status" "$secs" "$peak_mb" - - - - - -
-        sed 's/^/    /' "$TMP/run.txt" | head -n 5
-        continue
-    fi
-    sum=$dir/out/summary.json
-    ours=$secs
-    ours_mb=$peak_mb
-    cbc_best "$dir"
-    ratio=-
-    case $cbc_obj in -|error) ;; *) ratio=$(awk -v a="$cbc_secs" -v b="$ours" \
-        'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }') ;; esac
-    row "$n" "$k" "$coaches" "$(json_field "$sum" status)" "$ours" "$peak_mb" \
-        "$(json_field "$sum" objective)" "$(json_field "$sum" bound)" "$(json_field "$sum" gap)" \
-        "$cbc_secs" "$cbc_obj" "$ratio"
+bench_deploy() {
+    echo "cpdplan deploy on generated trusts (seed 1, schools = staff/50, time limit ${LIMIT}s)"
+    row staff schools coaches status seconds peak_MB objective bound gap cbc_s cbc_objective ratio
+    for n in $SIZES; do
+        k=$((n / 50))
+        [ "$k" -ge 1 ] || k=1
+        dir=$TMP/trust$n
+        "$BIN" generate deploy "$dir" --staff "$n" --schools "$k" --seed 1 >/dev/null || exit 3
+        coaches=$(($(wc -l <"$dir/coaches.csv") - 1))
+        timed "$TMP/run.txt" "$BIN" deploy "$dir" -o "$dir/out" --quiet --time-limit "$LIMIT" \
+            --export-model "$dir/model.mps"
+        if [ "$status" -ne 0 ]; then
+            row "$n" "$k" "$coaches" "exit$status" "$secs" "$peak_mb" - - - - - -
+            sed 's/^/    /' "$TMP/run.txt" | head -n 5
+            continue
+        fi
+        sum=$dir/out/summary.json
+        ours=$secs
+        ours_mb=$peak_mb
+        cbc_best deploy "$dir"
+        row "$n" "$k" "$coaches" "$(json_field "$sum" status)" "$ours" "$ours_mb" \
+            "$(json_field "$sum" objective)" "$(json_field "$sum" bound)" "$(json_field "$sum" gap)" \
+            "$cbc_secs" "$cbc_obj" "$(ratio "$ours")"
+    done
+}
+
+# inset: the timed run writes no model (exporting a 2,000-staff model takes longer than solving
+# it); a second, untimed run exports the same model (the fairness level is found by step
+# counts, not by time, so it is the model the timed run solved).
+bench_inset() {
+    echo "cpdplan inset on generated training days (seed 1, schools = staff/50, time limit ${LIMIT}s)"
+    row staff works slots status seconds peak_MB objective bound gap cbc_s cbc_objective ratio
+    for spec in $INSET_SIZES; do
+        n=${spec%%x*} rest=${spec#*x}
+        w=${rest%%x*} s=${rest#*x}
+        k=$((n / 50))
+        [ "$k" -ge 1 ] || k=1
+        dir=$TMP/day$spec
+        "$BIN" generate inset "$dir" --staff "$n" --schools "$k" --workshops "$w" --slots "$s" \
+            --seed 1 >/dev/null || exit 3
+        timed "$TMP/run.txt" "$BIN" inset "$dir" -o "$dir/out" --quiet --time-limit "$LIMIT"
+        if [ "$status" -ne 0 ]; then
+            row "$n" "$w" "$s" "exit$status" "$secs" "$peak_mb" - - - - - -
+            sed 's/^/    /' "$TMP/run.txt" | head -n 5
+            continue
+        fi
+        sum=$dir/out/summary.json
+        ours=$secs
+        ours_mb=$peak_mb
+        cbc_secs=- cbc_obj=-
+        if [ -n "$CBC" ]; then
+            "$BIN" inset "$dir" -o "$dir/out-export" --quiet --time-limit 0.01 \
+                --export-model "$dir/model.mps" >/dev/null 2>&1
+            cbc_best inset "$dir"
+        fi
+        row "$n" "$w" "$s" "$(json_field "$sum" status)" "$ours" "$ours_mb" \
+            "$(json_field "$sum" objective)" "$(json_field "$sum" bound)" "$(json_field "$sum" gap)" \
+            "$cbc_secs" "$cbc_obj" "$(ratio "$ours")"
+    done
+}
+
+lp_used= cbc_stopped= first=1
+for job in $JOBS; do
+    [ -n "$first" ] || echo
+    first=
+    case $job in
+        deploy) bench_deploy ;;
+        inset) bench_inset ;;
+        *) echo "bench.sh: unknown job '$job' (BENCH_JOBS: deploy, inset)" >&2; exit 2 ;;
+    esac
 done
+echo
 echo "ratio = CBC seconds / cpdplan seconds (above 1: cpdplan is faster). cpdplan's seconds"
 echo "include reading the files, building the model, the heuristic, GLPK and writing the plan."
+[ -n "$cbc_stopped" ] && echo "*: CBC stopped at the time limit (${LIMIT}s) before proving its plan optimal."
 [ -n "$lp_used" ] && echo "(lp): CBC could not read the .mps export, so it solved the same model exported as .lp."
 exit 0

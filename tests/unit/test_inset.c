@@ -83,6 +83,13 @@ static const cpd_inset_place *at(const cpd_inset_plan *pl, const cpd_inset *p, i
     return &pl->places[(size_t)t * p->params.nslots + s - 1];
 }
 
+/* The Lagrangian bound with the runs' modes (NULL: all relaxed), from zero multipliers. */
+static double lagrangian(const is_model *m, const unsigned char *mode, double target, int iters)
+{
+    is_lagr o = {.mode = mode, .target = target, .iters = iters, .sweeps = 4};
+    return is_lagrangian_bound(m, &o);
+}
+
 static int run_of(const cpd_inset_plan *pl, int w, int start)
 {
     for (int r = 0; r < pl->nruns; r++)
@@ -417,7 +424,7 @@ static void test_inset__optimal_equals_brute_force(void **state)
         b.nr = b.m.nruns;
         enumerate(&b, 0);
         b.m.R = b.m.K + 1;
-        double lb = is_lagrangian_bound(&b.m, -HUGE_VAL, 20, NULL, NULL, NULL);
+        double lb = lagrangian(&b.m, NULL, -HUGE_VAL, 20);
         assert_true(lb >= b.best - 1e-6); /* a bound, whatever the steps did */
         cpd_inset_plan *pl = solve(p, CPD_OK);
         assert_int_equal(pl->result.status, CPD_SOLVE_OPTIMAL);
@@ -448,11 +455,194 @@ static void test_inset__bound_prices_a_mandatory_shortfall(void **state)
     assert_true(is_state_feasible(st));
     assert_int_equal(is_state_missed(st), 1);
     double obj = is_state_objective(st);
-    double lb = is_lagrangian_bound(&m, obj, 30, NULL, NULL, NULL);
+    double lb = lagrangian(&m, NULL, obj, 30);
     assert_true(lb >= obj - 1e-6);
     assert_true(lb - obj < m.M / 10);
     (void)P;
     (void)B;
+    is_state_free(&st);
+    is_model_free(&m);
+    cpd_inset_free(&p);
+}
+
+/* ---- the bound's run modes, the exact day search, the pool and the master ---- */
+
+/* F delivers A (cancellable, min 1), so F is busy while A is held. Held: P and Q in A, F busy:
+ * 8. Cancelled: F, P and Q in B: 4 + 1 + 1 = 6. The relaxed bound lets F attend B while A is
+ * held: 12. The solve takes A as held (8) and covers cancelling it with the bound with A out
+ * (6), so it proves 8 without GLPK. */
+static void test_inset__bound_with_a_run_held_or_out(void **state)
+{
+    (void)state;
+    cpd_inset *p = day(3, 1, NULL);
+    p->params.fairness = false;
+    int A = ws(p, "A", 2, 1, 1u, 1, (int[]){0, -1}, NULL, NULL);
+    int B = ws(p, "B", 3, 0, 1u, 1, NULL, NULL, NULL);
+    pref(p, 0, (int[]){B, -1});
+    pref(p, 1, (int[]){A, B, -1});
+    pref(p, 2, (int[]){A, B, -1});
+    is_model m;
+    is_model_build(p, &m);
+    int rA = is_run_covering(&m, A, 1);
+    unsigned char mode[2] = {IS_RELAXED, IS_RELAXED};
+    assert_true(fabs(lagrangian(&m, mode, -HUGE_VAL, 10) - 12) < 1e-6);
+    mode[rA] = IS_HELD;
+    assert_true(fabs(lagrangian(&m, mode, -HUGE_VAL, 10) - 8) < 1e-6);
+    mode[rA] = IS_OUT;
+    assert_true(fabs(lagrangian(&m, mode, -HUGE_VAL, 10) - 6) < 1e-6);
+    cpd_inset_plan *pl = solve(p, CPD_OK);
+    assert_int_equal(pl->result.status, CPD_SOLVE_OPTIMAL);
+    assert_true(fabs(pl->result.objective - 8) < 1e-6);
+    assert_true(fabs(pl->result.bound - 8) < 1e-6);
+    assert_true(pl->result.from_heuristic);
+    assert_false(pl->runs[run_of(pl, A, 1)].cancelled);
+    assert_true(at(pl, p, 0, 1)->facilitating);
+    is_model_free(&m);
+    cpd_inset_plan_free(&pl);
+    cpd_inset_free(&p);
+}
+
+/* A (facilitator F1) and B (F2) are cancellable; P1, P2 choose A then C, Q1, Q2 B then C, F1 and
+ * F2 choose C. Both held: 4 + 4 + 4 + 4 = 16, the optimum. A cancelled, B held: F1 and the Ps in
+ * C, 4 + 1 + 1 + 8 = 14, and so for B; both cancelled: 12. The probe of A with B relaxed lets
+ * F2 attend C while B runs: 18; split on B it gives max(14, 12), so the bound is exactly 16;
+ * without splits it stays at 18. */
+static void test_inset__probe_splits_on_a_costly_relaxed_run(void **state)
+{
+    (void)state;
+    cpd_inset *p = day(6, 1, NULL);
+    int A = ws(p, "A", 2, 1, 1u, 1, (int[]){0, -1}, NULL, NULL);
+    int B = ws(p, "B", 2, 1, 1u, 1, (int[]){1, -1}, NULL, NULL);
+    int C = ws(p, "C", 6, 0, 1u, 1, NULL, NULL, NULL);
+    pref(p, 0, (int[]){C, -1});
+    pref(p, 1, (int[]){C, -1});
+    pref(p, 2, (int[]){A, C, -1});
+    pref(p, 3, (int[]){A, C, -1});
+    pref(p, 4, (int[]){B, C, -1});
+    pref(p, 5, (int[]){B, C, -1});
+    is_model m;
+    is_model_build(p, &m);
+    unsigned char held[3] = {IS_HELD, IS_HELD, IS_HELD}, relaxed[3] = {0};
+    double lb = lagrangian(&m, held, -HUGE_VAL, 10);
+    assert_true(fabs(lb - 16) < 1e-6);
+    assert_true(fabs(lagrangian(&m, relaxed, -HUGE_VAL, 10) - 24) < 1e-6);
+    double price[3] = {0};
+    is_probe o = {.goal = lb, .iters = 3, .sweeps = 4, .splits = 4};
+    assert_true(fabs(is_probe_cancellations(&m, held, price, lb, &o) - 16) < 1e-6);
+    o.splits = 0;
+    assert_true(fabs(is_probe_cancellations(&m, held, price, lb, &o) - 18) < 1e-6);
+    (void)C;
+    is_model_free(&m);
+    cpd_inset_free(&p);
+}
+
+/* The best value of a day by enumeration: slot i on, with the workshops in used taken. */
+static double brute_day(const is_model *m, const double *score, int i, unsigned used)
+{
+    if (i >= m->S)
+        return 0;
+    double best = brute_day(m, score, i + 1, used) - m->U;
+    for (int r = 0; r < m->nruns; r++) {
+        const is_run *u = &m->runs[r];
+        if (u->start != i + 1 || score[r] == -HUGE_VAL || (used >> u->workshop) & 1u ||
+            i + u->len > m->S)
+            continue;
+        best = fmax(best, score[r] + brute_day(m, score, i + u->len, used | 1u << u->workshop));
+    }
+    return best;
+}
+
+/* is_best_schedule (pruned by bounds, options best first) against enumeration, on random
+ * scores over one-slot and two-slot runs, ties included. */
+static void test_inset__best_day_is_exact(void **state)
+{
+    (void)state;
+    cpd_inset *p = day(1, 4, NULL);
+    ws(p, "A", 5, 0, 7u, 2, NULL, NULL, NULL);
+    ws(p, "B", 5, 0, 15u, 1, NULL, NULL, NULL);
+    ws(p, "C", 5, 0, 9u, 1, NULL, NULL, NULL);
+    ws(p, "D", 5, 0, 2u, 1, NULL, NULL, NULL);
+    ws(p, "E", 5, 0, 12u, 1, NULL, NULL, NULL);
+    is_model m;
+    is_model_build(p, &m);
+    void *dfs = is_dfs_new(&m);
+    double score[32];
+    unsigned char busy[4] = {0};
+    int out[4];
+    uint64_t x = 99;
+    for (int trial = 0; trial < 300; trial++) {
+        for (int r = 0; r < m.nruns; r++) {
+            x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+            int v = (int)((x >> 33) % 12);
+            score[r] = v == 0 ? -HUGE_VAL : (double)(v % 5); /* small values: many ties */
+        }
+        double got = is_best_schedule(&m, dfs, 0, score, busy, NULL, out);
+        assert_true(is_dfs_exact(dfs));
+        assert_true(fabs(got - brute_day(&m, score, 0, 0)) < 1e-9);
+    }
+    is_dfs_free(&dfs);
+    is_model_free(&m);
+    cpd_inset_free(&p);
+}
+
+static void test_inset__pool_keeps_each_day_once(void **state)
+{
+    (void)state;
+    cpd_inset *p = day(2, 2, NULL);
+    ws(p, "A", 2, 0, 3u, 1, NULL, NULL, NULL);
+    ws(p, "B", 2, 0, 3u, 1, NULL, NULL, NULL);
+    is_model m;
+    is_model_build(p, &m);
+    is_pool *pool = is_pool_new(&m, 3);
+    is_pool_add(pool, 0, (int[]){0, 3});
+    is_pool_add(pool, 0, (int[]){0, 3});
+    assert_int_equal(is_pool_size(pool), 1);
+    is_pool_add(pool, 1, (int[]){0, 3}); /* the same day, another person */
+    is_pool_add(pool, 0, (int[]){2, IS_FREE});
+    assert_int_equal(is_pool_size(pool), 3);
+    is_pool_add(pool, 1, (int[]){2, 1}); /* full */
+    assert_int_equal(is_pool_size(pool), 3);
+    is_pool_free(&pool);
+    assert_null(pool);
+    is_model_free(&m);
+    cpd_inset_free(&p);
+}
+
+/* P and Q must swap whole days to improve: P (A1, C2) and Q (B1, A2) are worth 9 + 1 and 1 + 9;
+ * swapped, P (B1, A2) and Q (A1, C2) are worth 4 + 9 and 9 + 4. In each slot alone a move is
+ * blocked (whoever would take A there has A in the other slot) and each person's best day over
+ * the seats left is the one they have, so the local search keeps 20; the master over the pooled
+ * days finds 26, the optimum. */
+static void test_inset__master_swaps_whole_days(void **state)
+{
+    (void)state;
+    cpd_inset *p = day(2, 2, NULL);
+    int A = ws(p, "A", 1, 0, 3u, 1, NULL, NULL, NULL);
+    int B = ws(p, "B", 1, 0, 1u, 1, NULL, NULL, NULL);
+    int C = ws(p, "C", 1, 0, 2u, 1, NULL, NULL, NULL);
+    pref(p, 0, (int[]){A, B, C, -1});
+    pref(p, 1, (int[]){A, C, B, -1});
+    is_model m;
+    is_model_build(p, &m);
+    int a1 = is_run_covering(&m, A, 1), a2 = is_run_covering(&m, A, 2);
+    int b1 = is_run_covering(&m, B, 1), c2 = is_run_covering(&m, C, 2);
+    is_state *st = is_state_new(&m);
+    is_state_set_day(st, 0, (int[]){a1, c2});
+    is_state_set_day(st, 1, (int[]){b1, a2});
+    assert_true(is_state_feasible(st));
+    assert_true(fabs(is_state_objective(st) - 20) < 1e-9);
+    is_improve(st);
+    assert_true(fabs(is_state_objective(st) - 20) < 1e-9);
+    is_pool *pool = is_pool_new(&m, 100);
+    is_pool_add(pool, 0, (int[]){b1, a2});
+    is_pool_add(pool, 1, (int[]){a1, c2});
+    assert_true(is_master(st, pool, 10));
+    assert_true(is_state_feasible(st));
+    assert_true(fabs(is_state_objective(st) - 26) < 1e-9);
+    assert_int_equal(st->sched[0], b1);
+    assert_int_equal(st->sched[1], a2);
+    assert_false(is_master(st, pool, 10)); /* nothing better left */
+    is_pool_free(&pool);
     is_state_free(&st);
     is_model_free(&m);
     cpd_inset_free(&p);
@@ -475,7 +665,7 @@ static void test_inset__heuristic_plan_is_feasible(void **state)
     is_state_to_x(st, &lay, x);
     assert_true(cpd_engine_is_feasible(e, x));
     assert_true(fabs(cpd_engine_objective_of(e, x) - is_state_objective(st)) < 1e-6);
-    double lb = is_lagrangian_bound(&m, is_state_objective(st), 30, NULL, NULL, NULL);
+    double lb = lagrangian(&m, NULL, is_state_objective(st), 30);
     assert_true(lb >= is_state_objective(st) - 1e-6);
     free(x);
     cpd_engine_free(&e);
@@ -535,6 +725,11 @@ int main(void)
         cmocka_unit_test(test_inset__shortfall_unmet_and_note),
         cmocka_unit_test(test_inset__optimal_equals_brute_force),
         cmocka_unit_test(test_inset__bound_prices_a_mandatory_shortfall),
+        cmocka_unit_test(test_inset__bound_with_a_run_held_or_out),
+        cmocka_unit_test(test_inset__probe_splits_on_a_costly_relaxed_run),
+        cmocka_unit_test(test_inset__best_day_is_exact),
+        cmocka_unit_test(test_inset__pool_keeps_each_day_once),
+        cmocka_unit_test(test_inset__master_swaps_whole_days),
         cmocka_unit_test(test_inset__heuristic_plan_is_feasible),
         cmocka_unit_test(test_inset__ruin_recreate_improves_feasibly_and_repeats),
     };
