@@ -12,6 +12,9 @@ DEP_CFLAGS := $(shell pkg-config --cflags libcjson 2>/dev/null)
 DEP_LIBS   := $(shell pkg-config --libs libcjson 2>/dev/null) -lcsv -lglpk -lm
 CMOCKA_CFLAGS := $(shell pkg-config --cflags cmocka 2>/dev/null)
 CMOCKA_LIBS   := $(shell pkg-config --libs cmocka 2>/dev/null)
+# libical: only the end-to-end tests' calendar checker links it, never the product.
+ICAL_CFLAGS := $(shell pkg-config --cflags libical 2>/dev/null)
+ICAL_LIBS   := $(shell pkg-config --libs libical 2>/dev/null)
 INC      := -Iio -Imodel -Isolver -DCPD_VERSION='"$(VERSION)"'
 
 BUILD    ?= build
@@ -24,7 +27,7 @@ CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/%.o)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
 DEB_PKGS := build-essential pkg-config libglpk-dev libcsv-dev libcjson-dev libcmocka-dev \
-            glpk-utils valgrind
+            glpk-utils valgrind libical-dev
 
 .PHONY: all test unit e2e sanitize valgrind demo bench deps install uninstall clean format lint
 all: cpdplan
@@ -52,8 +55,14 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libcpd.a
 unit: $(UNIT_BIN)
 	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; $$t; done
 
-e2e: cpdplan
-	@sh tests/e2e/run.sh ./cpdplan
+# The calendar checker of the end-to-end tests (a real iCalendar parser: libical).
+ICS_CHECK := $(BUILD)/tools/ics_check
+$(ICS_CHECK): tests/tools/ics_check.c
+	@mkdir -p $(dir $@)
+	$(CC) $(WARN) $(CFLAGS) $(ICAL_CFLAGS) -o $@ $< $(ICAL_LIBS)
+
+e2e: cpdplan $(ICS_CHECK)
+	@ICS_CHECK=$(ICS_CHECK) sh tests/e2e/run.sh ./cpdplan
 
 # `make test`: the whole suite, plain, again under ASan+UBSan, and under valgrind.
 test: deps
@@ -61,17 +70,19 @@ test: deps
 	$(MAKE) sanitize
 	$(MAKE) valgrind
 
-sanitize:
+sanitize: $(ICS_CHECK)
 	$(MAKE) BUILD=build-asan CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
 	  LDFLAGS="-fsanitize=address,undefined" build-asan/cpdplan $(UNIT_SRC:tests/unit/%.c=build-asan/tests/%)
 	@set -e; for t in $(UNIT_SRC:tests/unit/%.c=build-asan/tests/%); do echo "== asan $$t"; $$t; done
-	@CPD_SANITIZED=1 sh tests/e2e/run.sh ./build-asan/cpdplan
+	@CPD_SANITIZED=1 ICS_CHECK=$(ICS_CHECK) sh tests/e2e/run.sh ./build-asan/cpdplan
 
-# Every unit test and one deploy run under valgrind: any error or leak fails.
+# Every unit test and a run of each job under valgrind: any error or leak fails.
 VALGRIND := valgrind -q --leak-check=full --show-leak-kinds=definite,indirect --errors-for-leak-kinds=definite,indirect --error-exitcode=1
 valgrind: cpdplan $(UNIT_BIN)
 	@set -e; for t in $(UNIT_BIN); do echo "== valgrind $$t"; $(VALGRIND) $$t >/dev/null; done
 	@rm -rf $(BUILD)/vg-out && $(VALGRIND) ./cpdplan deploy scenarios/trust -q -o $(BUILD)/vg-out && echo "== valgrind deploy: clean"
+	@rm -rf $(BUILD)/vg-inset && $(VALGRIND) ./cpdplan inset scenarios/inset -q -o $(BUILD)/vg-inset && echo "== valgrind inset: clean"
+	@rm -rf $(BUILD)/vg-onboard && $(VALGRIND) ./cpdplan onboard scenarios/onboard -q -t 10 -o $(BUILD)/vg-onboard && echo "== valgrind onboard: clean"
 
 # Installs the Debian packages that are missing (build, tests, demo).
 deps:
@@ -87,6 +98,7 @@ demo: deps
 	$(MAKE) cpdplan
 	./cpdplan deploy scenarios/trust --out $(BUILD)/demo/deploy
 	./cpdplan inset scenarios/inset --out $(BUILD)/demo/inset
+	./cpdplan onboard scenarios/onboard --out $(BUILD)/demo/onboard
 
 bench: cpdplan
 	@sh tests/bench/bench.sh ./cpdplan

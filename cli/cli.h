@@ -23,6 +23,7 @@ typedef struct {
 
 int cmd_deploy(int argc, char **argv);
 int cmd_inset(int argc, char **argv);
+int cmd_onboard(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_init(int argc, char **argv);
@@ -75,6 +76,10 @@ bool cli_export_usable(cpd_diags *d, const char *cmd, const char *path);
 /* Prints diagnostics on stderr: errors always, warnings and notes unless quiet. */
 void cli_print_diags(const cpd_diags *d, bool quiet);
 
+/* Prints the diagnostics of d that say something not already in seen (the notes printed before
+ * a solve began), as cli_print_diags does. */
+void cli_print_new(const cpd_diags *d, const cpd_diags *seen, bool quiet);
+
 /* The exit status for a library code (the codes are the statuses). */
 int cli_status(cpd_code code);
 
@@ -93,9 +98,8 @@ int cli_version(void);
 /* Checks that dir is an existing folder; else adds a usage error and returns false. */
 bool cli_folder(cpd_diags *d, const char *cmd, const char *dir);
 
-/* For init/generate given a JOB other than deploy: says it is planned (inset, onboard) or
- * unknown; returns 2. */
-int cli_unavailable_job(const char *cmd, const char *job);
+/* For init/generate given a JOB that is not deploy, inset or onboard: says so; returns 2. */
+int cli_unknown_job(const char *cmd, const char *job);
 
 /* True when path names an existing file or folder. */
 bool cli_exists(const char *path);

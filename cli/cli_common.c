@@ -273,13 +273,10 @@ bool cli_folder(cpd_diags *d, const char *cmd, const char *dir)
     return true;
 }
 
-int cli_unavailable_job(const char *cmd, const char *job)
+int cli_unknown_job(const char *cmd, const char *job)
 {
-    if (strcmp(job, "inset") == 0 || strcmp(job, "onboard") == 0)
-        fprintf(stderr, "cpdplan: '%s' is not available yet in this version\n", job);
-    else
-        fprintf(stderr, "cpdplan %s: unknown job '%s' (jobs: deploy; inset and onboard are "
-                        "planned)\nTry 'cpdplan %s --help'.\n", cmd, job, cmd);
+    fprintf(stderr, "cpdplan %s: unknown job '%s' (jobs: deploy, inset, onboard)\n"
+                    "Try 'cpdplan %s --help'.\n", cmd, job, cmd);
     return CPD_EINPUT;
 }
 
@@ -302,4 +299,29 @@ int cli_version(void)
 {
     printf("cpdplan %s\n", CPD_VERSION);
     return cli_finish_stdout(0);
+}
+
+/* Whether diagnostic g says the same as one already printed from seen. */
+static bool said_before(const cpd_diags *seen, const cpd_diag *g)
+{
+    char a[2048], b[2048];
+    cpd_diag_format(g, a, sizeof a);
+    for (size_t i = 0; i < cpd_diags_len(seen); i++) {
+        cpd_diag_format(cpd_diags_get(seen, i), b, sizeof b);
+        if (strcmp(a, b) == 0)
+            return true;
+    }
+    return false;
+}
+
+void cli_print_new(const cpd_diags *d, const cpd_diags *seen, bool quiet)
+{
+    char buf[2048];
+    for (size_t i = 0; i < cpd_diags_len(d); i++) {
+        const cpd_diag *g = cpd_diags_get(d, i);
+        if ((quiet && g->sev != CPD_SEV_ERROR) || said_before(seen, g))
+            continue;
+        cpd_diag_format(g, buf, sizeof buf);
+        fprintf(stderr, "%s\n", buf);
+    }
 }

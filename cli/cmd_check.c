@@ -6,6 +6,8 @@
 #include "cpd_inset.h"
 #include "cpd_inset_io.h"
 #include "cpd_load.h"
+#include "cpd_onboard.h"
+#include "cpd_onboard_io.h"
 
 #include <getopt.h>
 #include <stdlib.h>
@@ -15,7 +17,8 @@ static const char check_help[] =
     "Reads every input file in the scenario folder DIR and lists every problem\n"
     "at once, each as FILE:LINE:COLUMN: message, so an editor can jump to it.\n"
     "A folder with workshops.csv is a training day (inset): its shortfalls are\n"
-    "noted too. Writes nothing.\n"
+    "noted too. A folder with activities.csv is an onboarding programme (onboard):\n"
+    "where the shared people fall short is noted. Writes nothing.\n"
     "\n"
     "  -q, --quiet   errors only (no warnings, no 'ok' line)\n"
     "  -h, --help    show this help\n"
@@ -99,6 +102,39 @@ static int check_inset(const check_opts *o, cpd_diags *d)
     return status;
 }
 
+static int check_onboard(const check_opts *o, cpd_diags *d)
+{
+    cpd_onboard *p = cpd_load_onboard(o->dir, d);
+    int status = CPD_OK;
+    if (!p)
+        status = CPD_EINPUT;
+    else if (cpd_onboard_check(p, d) != CPD_OK || cpd_diags_errors(d) > 0)
+        status = CPD_ENOPLAN;
+    cli_print_diags(d, o->quiet);
+    size_t nerr = cpd_diags_errors(d);
+    if (status != CPD_OK) {
+        fprintf(stderr, "check: %zu problem%s in %s\n", nerr, nerr == 1 ? "" : "s", o->dir);
+    } else if (!o->quiet) {
+        int joining = 0;
+        for (int s = 0; s < p->common->nschools; s++)
+            joining += p->common->schools[s].joining;
+        printf("%s: ok (%d joining school%s, %d staff, %d activities, %d shared people)\n",
+               o->dir, joining, joining == 1 ? "" : "s", p->common->nstaff, p->nactivities,
+               p->nresources);
+    }
+    cpd_onboard_free(&p);
+    return status;
+}
+
+/* A folder holding activities.csv is an onboarding programme. */
+static bool is_onboard(const char *dir)
+{
+    char *act = cli_path(dir, "activities.csv");
+    bool yes = cli_exists(act);
+    free(act);
+    return yes;
+}
+
 /* A folder holding workshops.csv (and no coaches.csv) is a training day. */
 static bool is_inset(const char *dir)
 {
@@ -120,6 +156,8 @@ int cmd_check(int argc, char **argv)
         status = cli_help(check_help);
     else if (!cli_folder(d, "check", o.dir))
         status = cli_usage_fail(d, "check");
+    else if (is_onboard(o.dir))
+        status = check_onboard(&o, d);
     else if (is_inset(o.dir))
         status = check_inset(&o, d);
     else

@@ -4,6 +4,7 @@
 
 #include "cpd_generate.h"
 #include "cpd_inset_io.h"
+#include "cpd_onboard_io.h"
 #include "cpd_load.h"
 
 #include <getopt.h>
@@ -17,11 +18,14 @@ static const char generate_help[] =
     "benchmarks. deploy: schools on a map with travel times, staff with need\n"
     "levels, coaches in proportion, a previous term and a few pins. inset: a\n"
     "training day of workshops with facilitators, audiences, mandatory ones and\n"
-    "ranked preferences. The same seed gives the same files on every machine.\n"
-    "JOB is 'deploy' or 'inset' (onboard is planned).\n"
+    "ranked preferences. onboard: joining schools (--schools, default 1) with\n"
+    "their staff, the trust's model programme and its pool of shared people.\n"
+    "The same seed gives the same files on every machine.\n"
+    "JOB is 'deploy', 'inset' or 'onboard'.\n"
     "\n"
     "  -n, --staff N      members of staff (1 to 100000)\n"
-    "  -s, --schools K    schools (default N/50 for deploy, N/100 for inset)\n"
+    "  -s, --schools K    schools (default N/50 for deploy, N/100 for inset);\n"
+    "                     onboard: joining schools (default 1)\n"
     "  -w, --workshops W  inset: workshops (default N/50, at least 12)\n"
     "      --slots S      inset: sessions in the day (default 3; 4 from 1000 staff)\n"
     "      --seed S       random seed (default 1)\n"
@@ -74,7 +78,7 @@ static void check_args(const gen_opts *o, cpd_diags *d)
     if (o->help)
         return;
     if (!o->job)
-        cli_usage(d, "generate", "missing the job (deploy) and the folder DIR");
+        cli_usage(d, "generate", "missing the job (deploy, inset or onboard) and the folder DIR");
     else if (!o->dir)
         cli_usage(d, "generate", "missing the folder DIR");
     if (!o->has_staff)
@@ -114,7 +118,8 @@ static bool would_overwrite(const char *dir, cpd_diags *d)
 {
     static const char *const files[] = {"schools.csv",  "staff.csv",       "coaches.csv",
                                         "travel.csv",   "previous.csv",    "pins.csv",
-                                        "workshops.csv", "preferences.csv", "scenario.json"};
+                                        "workshops.csv", "preferences.csv", "scenario.json",
+                                        "activities.csv", "resources.csv"};
     bool any = false;
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
         char *p = cli_path(dir, files[i]);
@@ -169,6 +174,26 @@ static int generate_inset(const gen_opts *o, cpd_diags *d)
     return status;
 }
 
+static int generate_onboard(const gen_opts *o, cpd_diags *d)
+{
+    if (!o->force && would_overwrite(o->dir, d)) {
+        cli_print_diags(d, false);
+        return CPD_EINPUT;
+    }
+    int nschools = o->has_schools ? (int)o->schools : 1;
+    cpd_onboard *p = cpd_generate_onboard((int)o->staff, nschools, (unsigned long)o->seed);
+    int status = CPD_EINTERNAL;
+    if (p && cpd_save_onboard(o->dir, p, d)) {
+        printf("%s: generated %d joining school%s, %d staff, %d shared people, %d activities "
+               "(seed %ld)\n", o->dir, nschools, nschools == 1 ? "" : "s", p->common->nstaff,
+               p->nresources, p->nactivities, o->seed);
+        status = CPD_OK;
+    }
+    cli_print_diags(d, false);
+    cpd_onboard_free(&p);
+    return status;
+}
+
 int cmd_generate(int argc, char **argv)
 {
     cpd_diags *d = cpd_diags_new();
@@ -180,8 +205,10 @@ int cmd_generate(int argc, char **argv)
         status = cli_help(generate_help);
     else if (strcmp(o.job, "inset") == 0)
         status = generate_inset(&o, d);
+    else if (strcmp(o.job, "onboard") == 0)
+        status = generate_onboard(&o, d);
     else if (strcmp(o.job, "deploy") != 0)
-        status = cli_unavailable_job("generate", o.job);
+        status = cli_unknown_job("generate", o.job);
     else
         status = generate_deploy(&o, d);
     cpd_diags_free(&d);

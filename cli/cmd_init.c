@@ -12,7 +12,8 @@ static const char init_help[] =
     "Writes template input files for JOB into DIR (created if missing): each CSV\n"
     "file's header with an example row, and scenario.json with the default\n"
     "weights and solver settings. Existing files are never overwritten.\n"
-    "JOB is 'deploy' or 'inset' (onboard is planned).\n"
+    "JOB is 'deploy', 'inset' or 'onboard' (whose activities.csv is the trust's\n"
+    "model programme, ready to edit).\n"
     "\n"
     "  -h, --help   show this help\n"
     "\n"
@@ -54,7 +55,7 @@ static bool parse(int argc, char **argv, init_opts *o, cpd_diags *d)
     for (int i = optind; i < argc; i++)
         positional(d, argv[i], o);
     if (!o->help && !o->job)
-        cli_usage(d, "init", "missing the job (deploy or inset) and the folder DIR");
+        cli_usage(d, "init", "missing the job (deploy, inset or onboard) and the folder DIR");
     else if (!o->help && !o->dir)
         cli_usage(d, "init", "missing the folder DIR");
     return cpd_diags_errors(d) == 0;
@@ -62,8 +63,9 @@ static bool parse(int argc, char **argv, init_opts *o, cpd_diags *d)
 
 static int init_job(const char *job, const char *dir, cpd_diags *d)
 {
-    bool inset = strcmp(job, "inset") == 0;
-    cpd_code code = inset ? cpd_write_inset_templates(dir, d) : cpd_write_deploy_templates(dir, d);
+    cpd_code code = strcmp(job, "inset") == 0     ? cpd_write_inset_templates(dir, d)
+                    : strcmp(job, "onboard") == 0 ? cpd_write_onboard_templates(dir, d)
+                                                  : cpd_write_deploy_templates(dir, d);
     cli_print_diags(d, false);
     if (code != CPD_OK)
         return cli_status(code);
@@ -81,8 +83,9 @@ int cmd_init(int argc, char **argv)
         status = cli_usage_fail(d, "init");
     else if (o.help)
         status = cli_help(init_help);
-    else if (strcmp(o.job, "deploy") != 0 && strcmp(o.job, "inset") != 0)
-        status = cli_unavailable_job("init", o.job);
+    else if (strcmp(o.job, "deploy") != 0 && strcmp(o.job, "inset") != 0 &&
+             strcmp(o.job, "onboard") != 0)
+        status = cli_unknown_job("init", o.job);
     else
         status = init_job(o.job, o.dir, d);
     cpd_diags_free(&d);

@@ -49,32 +49,6 @@ static void print_summary(const cli_job_opts *o, const cpd_inset *p, const cpd_i
     }
 }
 
-/* Whether diagnostic g says the same as one already printed from seen. */
-static bool said_before(const cpd_diags *seen, const cpd_diag *g)
-{
-    char a[2048], b[2048];
-    cpd_diag_format(g, a, sizeof a);
-    for (size_t i = 0; i < cpd_diags_len(seen); i++) {
-        cpd_diag_format(cpd_diags_get(seen, i), b, sizeof b);
-        if (strcmp(a, b) == 0)
-            return true;
-    }
-    return false;
-}
-
-/* The solve's messages, without the shortfall notes printed before it began. */
-static void print_new(const cpd_diags *d, const cpd_diags *seen, bool quiet)
-{
-    char buf[2048];
-    for (size_t i = 0; i < cpd_diags_len(d); i++) {
-        const cpd_diag *g = cpd_diags_get(d, i);
-        if ((quiet && g->sev != CPD_SEV_ERROR) || said_before(seen, g))
-            continue;
-        cpd_diag_format(g, buf, sizeof buf);
-        fprintf(stderr, "%s\n", buf);
-    }
-}
-
 /* Says what can be said before solving; returns CPD_ENOPLAN when no plan may be written. */
 static cpd_code precheck(const cpd_inset *p, const cli_job_opts *o, cpd_diags *notes)
 {
@@ -108,7 +82,7 @@ static int solve_and_write(cpd_inset *p, const cli_job_opts *o, const char *out)
             code = CPD_EINTERNAL;
         if (code == CPD_OK && !cpd_write_inset(out, p, plan, d))
             code = CPD_EINTERNAL;
-        print_new(d, notes, o->quiet);
+        cli_print_new(d, notes, o->quiet);
         if (code == CPD_OK)
             print_summary(o, p, plan, out);
         else if (code == CPD_ENOPLAN)

@@ -5,6 +5,7 @@
 #include "cpd_deploy_io.h"
 #include "cpd_inset_io.h"
 #include "cpd_load.h"
+#include "cpd_onboard_io.h"
 #include "cpd_verify.h"
 
 #include <getopt.h>
@@ -18,7 +19,10 @@ static const char verify_help[] =
     "fit, same-school rules, hours with travel, coachee and school limits, pins,\n"
     "the limit on changes, the loads written. inset (a plan with allocation.csv):\n"
     "one thing per slot, facilitators, capacity, audience, no workshop twice,\n"
-    "two-slot runs, min_size, mandatory workshops, pins, ranks.\n"
+    "two-slot runs, min_size, mandatory workshops, pins, ranks. onboard (a plan\n"
+    "with schedule.csv): every task once, windows, needs and roles, one task a\n"
+    "period and one school a day per person, days a week, days away, order,\n"
+    "staff in one task at a time, cover, training days.\n"
     "\n"
     "  -p, --plan OUT   the plan's folder (default DIR/out)\n"
     "      --max-changes K  the limit the plan was made under, when deploy was\n"
@@ -128,6 +132,39 @@ static int verify_inset(const verify_opts *o, const char *plandir, cpd_diags *d)
     return status;
 }
 
+static int verify_onboard(const verify_opts *o, const char *plandir, cpd_diags *d)
+{
+    cpd_onboard *p = cpd_load_onboard(o->dir, d);
+    cpd_onboard_plan *pl = p ? cpd_read_onboard_plan(plandir, p, d) : NULL;
+    int status = CPD_EINPUT;
+    if (!pl) {
+        cli_print_diags(d, o->quiet);
+    } else {
+        int breaches = cpd_verify_onboard(p, pl, d);
+        cli_print_diags(d, o->quiet);
+        if (breaches > 0)
+            fprintf(stderr, "verify: %d breach%s\n", breaches, breaches == 1 ? "" : "es");
+        else if (!o->quiet)
+            printf("verify: plan keeps every rule (%d tasks, %d shared people)\n", pl->ntasks,
+                   p->nresources);
+        status = breaches > 0 ? CPD_ENOPLAN : CPD_OK;
+    }
+    cpd_onboard_plan_free(&pl);
+    cpd_onboard_free(&p);
+    return status;
+}
+
+/* An onboarding plan has schedule.csv; without a plan to tell, a folder with activities.csv is
+ * an onboarding programme. */
+static bool is_onboard(const char *dir, const char *plandir)
+{
+    char *sched = cli_path(plandir, "schedule.csv"), *act = cli_path(dir, "activities.csv");
+    bool yes = cli_exists(sched) || cli_exists(act);
+    free(sched);
+    free(act);
+    return yes;
+}
+
 /* An inset plan has allocation.csv; without a plan to tell, a folder with workshops.csv and no
  * coaches.csv is a training day. */
 static bool is_inset(const char *dir, const char *plandir)
@@ -159,6 +196,8 @@ int cmd_verify(int argc, char **argv)
         bool plan_ok = cli_folder(d, "verify", plandir);
         if (!dir_ok || !plan_ok)
             status = cli_usage_fail(d, "verify");
+        else if (is_onboard(o.dir, plandir))
+            status = verify_onboard(&o, plandir, d);
         else if (is_inset(o.dir, plandir))
             status = verify_inset(&o, plandir, d);
         else

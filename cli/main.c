@@ -10,7 +10,7 @@ static int cmd_help(int argc, char **argv);
 static const cli_command commands[] = {
     {"deploy", cmd_deploy, "termly deployment of coaches to teachers"},
     {"inset", cmd_inset, "workshop places for a training day"},
-    {"onboard", NULL, "onboarding schedule for joining schools (planned)"},
+    {"onboard", cmd_onboard, "four-week onboarding schedule for joining schools"},
     {"check", cmd_check, "validate every input in DIR, report all problems at once"},
     {"verify", cmd_verify, "re-check a written plan against the inputs"},
     {"init", cmd_init, "write template input files for a job"},
@@ -30,6 +30,7 @@ static const char usage_tail[] =
     "\n"
     "  cpdplan deploy   DIR [options]\n"
     "  cpdplan inset    DIR [options]\n"
+    "  cpdplan onboard  DIR [options]\n"
     "  cpdplan check    DIR\n"
     "  cpdplan verify   DIR [--plan OUT]\n"
     "  cpdplan init     JOB DIR\n"

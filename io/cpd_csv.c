@@ -2,6 +2,8 @@
  * spreadsheet-safe writer. */
 #include "cpd_csv.h"
 
+#include "cpd_io_util.h"
+
 #include <csv.h>
 #include <errno.h>
 #include <math.h>
@@ -343,36 +345,17 @@ cpd_csv *cpd_csv_parse(const char *text, size_t len, const char *name, cpd_diags
     return t;
 }
 
-static char *slurp(FILE *f, size_t *len)
-{
-    size_t cap = 1 << 16, n = 0;
-    char *buf = cpd_xmalloc(cap);
-    for (;;) {
-        if (n == cap)
-            buf = cpd_xrealloc(buf, cap *= 2);
-        size_t k = fread(buf + n, 1, cap - n, f);
-        n += k;
-        if (k == 0)
-            break;
-    }
-    *len = n;
-    return buf;
-}
-
 cpd_csv *cpd_csv_read(const char *path, const char *name, cpd_diags *d)
 {
     if (!name)
         name = path;
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        cpd_error(d, name, 0, 0, "cannot open (%s)", strerror(errno));
+    size_t len;
+    int err;
+    char *text = cpd_io_slurp(path, &len, &err);
+    if (!text) {
+        cpd_error(d, name, 0, 0, "cannot open (%s)", strerror(err));
         return NULL;
     }
-    size_t len;
-    errno = 0;
-    char *text = slurp(f, &len);
-    int err = ferror(f) ? (errno ? errno : EIO) : 0;
-    fclose(f);
     if (err) {
         cpd_error(d, name, 0, 0, "cannot read (%s)", strerror(err));
         free(text);
@@ -767,6 +750,22 @@ void cpd_csvw_end_row(cpd_csvw *w)
 {
     put(w, "\n", 1);
     w->row_begun = false;
+}
+
+void cpd_csvw_exact(cpd_csvw *w, double v)
+{
+    char buf[40];
+    snprintf(buf, sizeof buf, "%.15g", v);
+    if (strtod(buf, NULL) != v)
+        snprintf(buf, sizeof buf, "%.17g", v);
+    cpd_csvw_str(w, buf);
+}
+
+void cpd_csvw_list(cpd_csvw *w, const cpd_strlist *l)
+{
+    char *s = cpd_io_join_list(l, ";");
+    cpd_csvw_str(w, s);
+    free(s);
 }
 
 void cpd_csvw_header(cpd_csvw *w, const char *const *names)

@@ -77,6 +77,11 @@ void cpd_csvw_str(cpd_csvw *w, const char *s);
 /* A number, written with up to 6 significant decimals and no trailing zeros ("2.5", "3"). */
 void cpd_csvw_num(cpd_csvw *w, double v);
 void cpd_csvw_int(cpd_csvw *w, long v);
+/* A number written so that it reads back to the same double (%.15g, or %.17g when that would
+ * not), for files that are read back, not looked at: generated travel minutes and hours. */
+void cpd_csvw_exact(cpd_csvw *w, double v);
+/* A list cell: the items joined with ';', as cpd_csv_list splits it again. */
+void cpd_csvw_list(cpd_csvw *w, const cpd_strlist *l);
 void cpd_csvw_end_row(cpd_csvw *w);
 /* A whole header row from a NULL-terminated list. */
 void cpd_csvw_header(cpd_csvw *w, const char *const *names);

@@ -3,14 +3,13 @@
 #include "cpd_deploy_io.h"
 
 #include "cpd_csv.h"
+#include "cpd_io_util.h"
 #include "cpd_json.h"
 #include "cpd_strmap.h"
 
-#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 /* ---- local: figures ---- */
 
@@ -61,22 +60,16 @@ static void figures_free(figures *f)
     free(f->school_met);
 }
 
-/* The contract's three words. A plan that GLPK did not improve in time (no plan yet, or a
- * solver failure after the heuristic) is still a plan: feasible. */
+/* A plan that GLPK did not improve in time (no plan yet, or a solver failure after the
+ * heuristic) is still a plan: feasible. */
+static bool any_plan(const cpd_deploy_plan *p)
+{
+    return p && (p->nrows > 0 || p->result.from_heuristic);
+}
+
 static const char *status_name(const cpd_deploy_plan *p)
 {
-    if (!p)
-        return "no_plan";
-    switch (p->result.status) {
-    case CPD_SOLVE_OPTIMAL:
-        return "optimal";
-    case CPD_SOLVE_FEASIBLE:
-        return "feasible";
-    case CPD_SOLVE_NO_PLAN:
-        return "no_plan";
-    default:
-        return p->nrows > 0 || p->result.from_heuristic ? "feasible" : "no_plan";
-    }
+    return cpd_json_status(p ? &p->result : NULL, any_plan(p));
 }
 
 static bool has_plan(const cpd_deploy_plan *p) { return strcmp(status_name(p), "no_plan") != 0; }
@@ -84,11 +77,7 @@ static bool has_plan(const cpd_deploy_plan *p) { return strcmp(status_name(p), "
 /* The proven gap, or NAN when there is no bound to measure it against. */
 static double known_gap(const cpd_deploy_plan *p)
 {
-    if (!has_plan(p))
-        return NAN;
-    if (p->result.status == CPD_SOLVE_OPTIMAL)
-        return p->result.has_bound ? p->result.gap : 0;
-    return p->result.has_bound ? p->result.gap : NAN;
+    return cpd_json_gap(p ? &p->result : NULL, any_plan(p));
 }
 
 /* ---- local: summary.json ---- */
@@ -101,13 +90,7 @@ static void add_int_pair(cJSON *o, const char *a, int x, const char *b, int y)
 
 static void add_solve(cJSON *o, const cpd_deploy_plan *p)
 {
-    cpd_json_add_num(o, "objective", p && has_plan(p) ? p->result.objective : NAN, 4);
-    cpd_json_add_num(o, "bound", p && p->result.has_bound ? p->result.bound : NAN, 4);
-    cpd_json_add_num(o, "gap", known_gap(p), 6);
-    cpd_json_add_num(o, "seconds", p ? p->result.seconds : 0, 3);
-    cJSON_AddNumberToObject(o, "nodes", p ? p->result.nodes : 0);
-    cJSON_AddBoolToObject(o, "from_heuristic", p && p->result.from_heuristic);
-    cpd_json_add_num(o, "heuristic_objective", p ? p->heuristic_objective : NAN, 4);
+    cpd_json_add_solve(o, p ? &p->result : NULL, any_plan(p), p ? p->heuristic_objective : NAN);
     cpd_json_add_num(o, "lagrangian_bound", p ? p->lagrangian_bound : NAN, 4);
 }
 
@@ -162,19 +145,6 @@ static cJSON *summary_object(const cpd_scenario *s, const cpd_deploy_plan *p)
 
 static double pct(int part, int whole) { return whole ? 100.0 * part / whole : 0; }
 
-/* s in exactly width characters (UTF-8 code points, not bytes: names are not all ASCII), cut
- * short or padded, then one space. */
-static void put_name(FILE *out, const char *s, int width)
-{
-    int n = 0;
-    const char *p = s;
-    for (; *p; p++) {
-        if (((unsigned char)*p & 0xC0) != 0x80 && n++ == width)
-            break;
-    }
-    fprintf(out, "%.*s%*s ", (int)(p - s), s, width - (n > width ? width : n), "");
-}
-
 static void print_status(FILE *out, const cpd_scenario *s, const cpd_deploy_plan *p)
 {
     fprintf(out, "deploy %s: %s", s->name ? s->name : "", status_name(p));
@@ -203,7 +173,8 @@ static void print_coverage(FILE *out, const cpd_scenario *s, const figures *f)
     fprintf(out, "\n%-*s %-24s %8s %6s %8s\n", w, "school", "name", "demands", "met", "covered");
     for (int i = 0; i < s->nschools; i++) {
         fprintf(out, "%-*s ", w, s->schools[i].id);
-        put_name(out, s->schools[i].name, 24);
+        cpd_put_name(out, s->schools[i].name, 24);
+        fputc(' ', out);
         fprintf(out, "%8d %6d %7.1f%%\n", f->school_rows[i], f->school_met[i],
                 pct(f->school_met[i], f->school_rows[i]));
     }
@@ -221,7 +192,8 @@ static void print_loads(FILE *out, const cpd_scenario *s, const cpd_deploy_plan 
         const cpd_coach_load *l = &p->loads[i];
         const cpd_coach *k = &s->coaches[i];
         fprintf(out, "%-*s ", w, k->id);
-        put_name(out, k->name, 24);
+        cpd_put_name(out, k->name, 24);
+        fputc(' ', out);
         fprintf(out, "%-13s %7.1f %8.1f %9d %8d\n", cpd_coach_role_name(k->role),
                 l->hours_coaching + l->hours_travel, l->hours_available, l->coachees, l->schools);
     }
@@ -236,32 +208,12 @@ typedef struct {
     int cap;
 } reader;
 
-static cpd_csv *open_plan_file(const char *outdir, const char *name, cpd_diags *d,
-                               const cpd_csv_colspec *spec, size_t n, int *idx)
-{
-    size_t len = strlen(outdir);
-    char *path = cpd_xmalloc(len + strlen(name) + 2);
-    sprintf(path, "%s%s%s", outdir, len && outdir[len - 1] != '/' ? "/" : "", name);
-    cpd_csv *t = NULL;
-    struct stat st;
-    if (stat(path, &st) != 0)
-        cpd_error(d, path, 0, 0, "cannot open: %s", strerror(errno));
-    else if (S_ISDIR(st.st_mode))
-        cpd_error(d, path, 0, 0, "is a folder, expected a file");
-    else
-        t = cpd_csv_read(path, path, d);
-    free(path);
-    if (t && !cpd_csv_bind(t, spec, n, idx, d))
-        cpd_csv_free(&t);
-    return t;
-}
-
 /* An id as written; a spreadsheet-neutralised one ("'-x") is tried without its quote too. */
 static int find_id(const cpd_strmap *m, const char *id)
 {
     int i = cpd_strmap_get(m, id);
-    if (i < 0 && id[0] == '\'' && id[1] && strchr("=+-@\t\r", id[1]))
-        i = cpd_strmap_get(m, id + 1);
+    if (i < 0 && cpd_io_plan_text(id) != id)
+        i = cpd_strmap_get(m, cpd_io_plan_text(id));
     return i;
 }
 
@@ -306,7 +258,7 @@ static void read_met(reader *R, const char *outdir, cpd_deploy_plan *p)
         {"hours", true},           {"travel_minutes", true}, {"kept_previous", false},
         {"pinned", false}};
     int c[13];
-    cpd_csv *t = open_plan_file(outdir, "deployment.csv", R->d, spec, 13, c);
+    cpd_csv *t = cpd_io_open_table(outdir, "deployment.csv", false, spec, 13, c, R->d);
     for (size_t r = 0; t && r < cpd_csv_nrows(t); r++) {
         int teacher = ref(R, t, r, c[0], false), coach = ref(R, t, r, c[5], true);
         cpd_service sv;
@@ -327,19 +279,13 @@ static void read_met(reader *R, const char *outdir, cpd_deploy_plan *p)
     cpd_csv_free(&t);
 }
 
-/* A reason as written, without the quote a leading formula character was given. */
-static char *plain_text(const char *v)
-{
-    return cpd_strdup(v[0] == '\'' && v[1] && strchr("=+-@\t\r", v[1]) ? v + 1 : v);
-}
-
 static void read_unmet(reader *R, const char *outdir, cpd_deploy_plan *p)
 {
     static const cpd_csv_colspec spec[] = {{"teacher", true}, {"name", false},  {"school", false},
                                            {"service", false}, {"need", false}, {"hours", false},
                                            {"reason", false}};
     int c[7];
-    cpd_csv *t = open_plan_file(outdir, "unmet.csv", R->d, spec, 7, c);
+    cpd_csv *t = cpd_io_open_table(outdir, "unmet.csv", false, spec, 7, c, R->d);
     for (size_t r = 0; t && r < cpd_csv_nrows(t); r++) {
         int teacher = ref(R, t, r, c[0], false);
         cpd_service sv;
@@ -352,7 +298,7 @@ static void read_unmet(reader *R, const char *outdir, cpd_deploy_plan *p)
         cpd_deploy_row *row = new_row(R, p);
         *row = (cpd_deploy_row){.teacher = teacher, .service = sv, .coach = -1, .hours = hours,
                                 .need = R->s->staff[teacher].need};
-        row->reason = plain_text(c[6] >= 0 ? cpd_csv_cell(t, r, c[6]) : "");
+        row->reason = cpd_strdup(cpd_io_plan_cell(t, r, c[6]));
     }
     cpd_csv_free(&t);
 }
@@ -379,7 +325,7 @@ static void read_loads(reader *R, const char *outdir, cpd_deploy_plan *p)
     for (int i = 0; i < p->nloads; i++)
         p->loads[i].hours_available = R->s->coaches[i].hours;
     int *line = cpd_xcalloc((size_t)p->nloads, sizeof(int));
-    cpd_csv *t = open_plan_file(outdir, "coach_load.csv", R->d, spec, 10, c);
+    cpd_csv *t = cpd_io_open_table(outdir, "coach_load.csv", false, spec, 10, c, R->d);
     for (size_t r = 0; t && r < cpd_csv_nrows(t); r++) {
         int k = ref(R, t, r, c[0], true);
         if (k >= 0 && line[k]) {

@@ -4,17 +4,15 @@
 #include "cpd_inset_io.h"
 
 #include "cpd_csv.h"
+#include "cpd_io_util.h"
 #include "cpd_json.h"
 #include "cpd_load.h"
-#include "cpd_out.h"
 #include "cpd_strmap.h"
 
-#include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
 
 #define MAX_SLOTS 32 /* cpd_workshop.starts is a bit set in an unsigned */
 #define MAX_RANK 99  /* choices a form may ask for */
@@ -41,44 +39,6 @@ typedef struct {
 
 /* ---- local: files and cells ---- */
 
-static char *join_path(const char *dir, const char *name)
-{
-    size_t n = strlen(dir), len = n + strlen(name) + 2;
-    char *p = cpd_xmalloc(len);
-    snprintf(p, len, "%s%s%s", dir, n && dir[n - 1] != '/' ? "/" : "", name);
-    return p;
-}
-
-/* Reads DIR/NAME; NULL when absent (quietly, when optional) or unreadable (an error added). */
-static cpd_csv *read_table(loader *L, const char *name, bool optional)
-{
-    char *path = join_path(L->dir, name);
-    struct stat st;
-    cpd_csv *t = NULL;
-    if (stat(path, &st) != 0) {
-        if (!(optional && errno == ENOENT))
-            cpd_error(L->d, path, 0, 0, "cannot open: %s", strerror(errno));
-    } else if (S_ISDIR(st.st_mode)) {
-        cpd_error(L->d, path, 0, 0, "is a folder, expected a file");
-    } else {
-        t = cpd_csv_read(path, path, L->d);
-    }
-    free(path);
-    return t;
-}
-
-/* A text cell, without the quote a spreadsheet-safe writer put before a leading =, +, - or @. */
-static const char *cell(const cpd_csv *t, size_t r, int c)
-{
-    const char *v = c >= 0 ? cpd_csv_cell(t, r, c) : "";
-    return v[0] == '\'' && v[1] && strchr("=+-@", v[1]) ? v + 1 : v;
-}
-
-#define ERR(L, t, r, c, ...)                                                                       \
-    cpd_error((L)->d, cpd_csv_name(t), cpd_csv_line(t, r), (c) + 1, __VA_ARGS__)
-#define WARN(L, t, r, c, ...)                                                                      \
-    cpd_warn((L)->d, cpd_csv_name(t), cpd_csv_line(t, r), (c) + 1, __VA_ARGS__)
-
 /* Lower case, runs of spaces (and _ -) as one space, no space at either end: how a title is
  * matched when not given exactly ("Retrieval  practice" is "retrieval practice"). */
 static char *fold(const char *s)
@@ -103,14 +63,14 @@ static char *fold(const char *s)
 /* A staff id in a cell: its index, or -1 after an error. */
 static int staff_ref(loader *L, const cpd_csv *t, size_t r, int c, const char *what)
 {
-    const char *id = cell(t, r, c);
+    const char *id = cpd_io_cell(t, r, c);
     if (!*id) {
-        ERR(L, t, r, c, "%s is empty", what);
+        cpd_cell_error(L->d, t, r, c, "%s is empty", what);
         return -1;
     }
     int i = cpd_strmap_get(L->staff_ids, id);
     if (i < 0)
-        ERR(L, t, r, c, "unknown staff '%s' (not in staff.csv)", id);
+        cpd_cell_error(L->d, t, r, c, "unknown staff '%s' (not in staff.csv)", id);
     return i;
 }
 
@@ -248,7 +208,7 @@ static int workshop_ref(loader *L, const cpd_csv *t, size_t r, int c, const char
     if (w < 0 && L->workshops_ok) {
         char near[1024];
         near_misses(L->p, name, near, sizeof near);
-        ERR(L, t, r, c, "no workshop '%s' %s", name, near);
+        cpd_cell_error(L->d, t, r, c, "no workshop '%s' %s", name, near);
     }
     return w;
 }
@@ -270,25 +230,6 @@ static int inset_key_line(const char *text, const char *key)
     for (const char *q = text; q < k; q++)
         line += *q == '\n';
     return line;
-}
-
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    size_t cap = 4096, n = 0;
-    char *buf = cpd_xmalloc(cap);
-    size_t got;
-    while ((got = fread(buf + n, 1, cap - n - 1, f)) > 0) {
-        n += got;
-        if (cap - n - 1 == 0)
-            buf = cpd_xrealloc(buf, cap *= 2);
-    }
-    fclose(f);
-    buf[n] = '\0';
-    *len = n;
-    return buf;
 }
 
 static bool json_number(loader *L, const char *name, const char *text, const cJSON *v,
@@ -340,25 +281,17 @@ static void read_inset_key(loader *L, const char *name, const char *text, const 
 /* The common loader has read the file already (syntax, solver, name); this reads "inset". */
 static void load_inset_settings(loader *L)
 {
-    char *path = join_path(L->dir, "scenario.json");
-    size_t len;
-    char *text = slurp(path, &len);
-    cJSON *root = text ? cJSON_ParseWithLength(text, len) : NULL;
-    const cJSON *inset = cJSON_GetObjectItemCaseSensitive(root, "inset");
+    cpd_io_settings S;
+    cpd_io_settings_read(&S, L->dir);
+    const cJSON *inset = cJSON_GetObjectItemCaseSensitive(S.root, "inset");
     if (inset && !cJSON_IsObject(inset))
-        cpd_error(L->d, path, inset_key_line(text, "inset"), 0, "inset must be an object");
+        cpd_error(L->d, S.path, inset_key_line(S.text, "inset"), 0, "inset must be an object");
     for (const cJSON *v = cJSON_IsObject(inset) ? inset->child : NULL; v; v = v->next)
-        read_inset_key(L, path, text, v);
+        read_inset_key(L, S.path, S.text, v);
     /* "solver" was read (and checked) by the common loader; only keys given there replace the
      * inset job's own defaults. */
-    const cJSON *solver = cJSON_GetObjectItemCaseSensitive(root, "solver");
-    if (cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(solver, "time_limit")))
-        L->p->params.time_limit = L->p->common->params.time_limit;
-    if (cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(solver, "gap")))
-        L->p->params.gap = L->p->common->params.gap;
-    cJSON_Delete(root);
-    free(text);
-    free(path);
+    cpd_io_take_solver(S.root, L->p->common, &L->p->params.time_limit, &L->p->params.gap);
+    cpd_io_settings_clear(&S);
 }
 
 /* ---- local: workshops.csv ---- */
@@ -382,24 +315,14 @@ static int highest_slot(const cpd_csv *t, int c)
     return best;
 }
 
-/* A whole number in [lo, hi] from an optional cell (def when empty), or an error. */
-static int int_cell(loader *L, const cpd_csv *t, size_t r, int c, const char *what, long lo,
-                    long hi, int def)
-{
-    long v = def;
-    if (c >= 0 && *cell(t, r, c))
-        cpd_csv_int(t, r, c, what, lo, hi, &v, L->d);
-    return (int)v;
-}
-
 static int capacity_cell(loader *L, const cpd_csv *t, size_t r, int c)
 {
-    const char *v = cell(t, r, c);
+    const char *v = cpd_io_cell(t, r, c);
     long n;
     if (cpd_parse_long(v, &n) && n >= 1 && n <= MAX_CAPACITY)
         return (int)n;
-    ERR(L, t, r, c, "capacity must be a positive whole number, at most %d (got '%s')", MAX_CAPACITY,
-        v);
+    cpd_cell_error(L->d, t, r, c, "capacity must be a positive whole number, at most %d (got '%s')",
+                   MAX_CAPACITY, v);
     return 0;
 }
 
@@ -421,12 +344,14 @@ static unsigned starts_cell(loader *L, const cpd_csv *t, size_t r, int c, int le
     for (int i = 0; i < l.n; i++) {
         long s;
         if (!cpd_parse_long(l.items[i], &s))
-            ERR(L, t, r, c, "slots must be slot numbers separated by ';' (got '%s')", l.items[i]);
+            cpd_cell_error(L->d, t, r, c, "slots must be slot numbers separated by ';' (got '%s')",
+                           l.items[i]);
         else if (s < 1 || s > nslots)
-            ERR(L, t, r, c, "slot %ld is outside the day (slots 1 to %d)", s, nslots);
+            cpd_cell_error(L->d, t, r, c, "slot %ld is outside the day (slots 1 to %d)", s, nslots);
         else if (s + length - 1 > nslots)
-            ERR(L, t, r, c, "a run of %d slots starting in slot %ld runs past the last slot (%d)",
-                length, s, nslots);
+            cpd_cell_error(L->d, t, r, c,
+                           "a run of %d slots starting in slot %ld runs past the last slot (%d)",
+                           length, s, nslots);
         else
             bits |= 1u << (s - 1);
     }
@@ -446,9 +371,11 @@ static void facilitators_cell(loader *L, const cpd_csv *t, size_t r, int c, cpd_
         for (int k = 0; k < w->nfacilitators; k++)
             dup |= w->facilitators[k] == s;
         if (s < 0)
-            ERR(L, t, r, c, "facilitator '%s' is not staff (not in staff.csv)", l.items[i]);
+            cpd_cell_error(L->d, t, r, c, "facilitator '%s' is not staff (not in staff.csv)",
+                           l.items[i]);
         else if (dup)
-            WARN(L, t, r, c, "facilitator '%s' listed twice; once is enough", l.items[i]);
+            cpd_cell_warn(L->d, t, r, c, "facilitator '%s' listed twice; once is enough",
+                          l.items[i]);
         else
             w->facilitators[w->nfacilitators++] = s;
     }
@@ -462,10 +389,10 @@ static void register_workshop(loader *L, const cpd_csv *t, size_t r, const int *
     int prev = cpd_strmap_put(L->ws_titles, ws->title, w);
     if (prev >= 0) {
         cpd_strmap_put(L->ws_titles, ws->title, prev); /* the first keeps the title */
-        WARN(L, t, r, c[W_TITLE],
-             "title '%s' is also workshop %s's; a choice naming it by title "
-             "means %s",
-             ws->title, L->p->workshops[prev].id, L->p->workshops[prev].id);
+        cpd_cell_warn(L->d, t, r, c[W_TITLE],
+                      "title '%s' is also workshop %s's; a choice naming it by title "
+                      "means %s",
+                      ws->title, L->p->workshops[prev].id, L->p->workshops[prev].id);
     }
     char *fi = fold(ws->id), *ft = fold(ws->title);
     if (cpd_strmap_get(L->ws_loose, fi) < 0)
@@ -478,28 +405,29 @@ static void register_workshop(loader *L, const cpd_csv *t, size_t r, const int *
 
 static void read_workshop_row(loader *L, const cpd_csv *t, size_t r, const int *c)
 {
-    const char *id = cell(t, r, c[W_ID]), *title = cell(t, r, c[W_TITLE]);
+    const char *id = cpd_io_cell(t, r, c[W_ID]), *title = cpd_io_cell(t, r, c[W_TITLE]);
     if (!*id) {
-        ERR(L, t, r, c[W_ID], "workshop id is empty");
+        cpd_cell_error(L->d, t, r, c[W_ID], "workshop id is empty");
         return;
     }
     int prev = cpd_strmap_get(L->ws_ids, id);
     if (prev >= 0) {
-        ERR(L, t, r, c[W_ID], "duplicate workshop id '%s' (first on line %d)", id,
-            L->p->workshops[prev].line);
+        cpd_cell_error(L->d, t, r, c[W_ID], "duplicate workshop id '%s' (first on line %d)", id,
+                       L->p->workshops[prev].line);
         return;
     }
     if (!*title) {
-        WARN(L, t, r, c[W_TITLE], "title is empty; the id '%s' is used", id);
+        cpd_cell_warn(L->d, t, r, c[W_TITLE], "title is empty; the id '%s' is used", id);
         title = id;
     }
     int nslots = L->p->params.nslots;
     cpd_workshop w = {.id = (char *)id, .title = (char *)title, .line = cpd_csv_line(t, r)};
     w.capacity = capacity_cell(L, t, r, c[W_CAP]);
-    w.length = int_cell(L, t, r, c[W_LEN], "length", 1, nslots, 1);
-    w.min_size = int_cell(L, t, r, c[W_MIN], "min_size", 0, MAX_CAPACITY, 0);
+    w.length = cpd_io_int_cell(t, r, c[W_LEN], "length", 1, nslots, 1, L->d);
+    w.min_size = cpd_io_int_cell(t, r, c[W_MIN], "min_size", 0, MAX_CAPACITY, 0, L->d);
     if (w.capacity > 0 && w.min_size > w.capacity)
-        ERR(L, t, r, c[W_MIN], "min_size %d is more than the capacity %d", w.min_size, w.capacity);
+        cpd_cell_error(L->d, t, r, c[W_MIN], "min_size %d is more than the capacity %d", w.min_size,
+                       w.capacity);
     w.starts = starts_cell(L, t, r, c[W_SLOTS], w.length < 1 ? 1 : w.length);
     facilitators_cell(L, t, r, c[W_FAC], &w);
     if (c[W_AUD] >= 0)
@@ -516,9 +444,7 @@ static void load_workshops(loader *L)
         {"min_size", false}, {"slots", false},         {"facilitators", false},
         {"audience", false}, {"mandatory_for", false}, {"length", false}};
     int c[W_NCOLS];
-    cpd_csv *t = read_table(L, "workshops.csv", false);
-    if (t && !cpd_csv_bind(t, spec, W_NCOLS, c, L->d))
-        cpd_csv_free(&t);
+    cpd_csv *t = cpd_io_open_table(L->dir, "workshops.csv", false, spec, W_NCOLS, c, L->d);
     if (!t)
         return;
     if (!L->slots_set) {
@@ -663,18 +589,20 @@ static void add_choice(loader *L, const cpd_csv *t, size_t r, int c, int staff, 
     const cpd_staff *st = &L->p->common->staff[staff];
     for (int k = 0; k < pd->n; k++) {
         if (pd->choices[k] == w) {
-            WARN(L, t, r, c, "'%s' is chosen again (choice %d); the later one is ignored",
-                 ws->title, rank);
+            cpd_cell_warn(L->d, t, r, c,
+                          "'%s' is chosen again (choice %d); the later one is ignored", ws->title,
+                          rank);
             return;
         }
     }
     if (ws->starts == 0) {
-        WARN(L, t, r, c, "'%s' does not run this day; choice ignored", ws->title);
+        cpd_cell_warn(L->d, t, r, c, "'%s' does not run this day; choice ignored", ws->title);
         return;
     }
     if (ws->audience.n > 0 && !cpd_strlist_has(&ws->audience, st->role)) {
-        WARN(L, t, r, c, "%s (%s) may not attend '%s' (open to: %s%s); choice ignored", st->id,
-             st->role, ws->title, ws->audience.items[0], ws->audience.n > 1 ? ", …" : "");
+        cpd_cell_warn(L->d, t, r, c, "%s (%s) may not attend '%s' (open to: %s%s); choice ignored",
+                      st->id, st->role, ws->title, ws->audience.items[0],
+                      ws->audience.n > 1 ? ", …" : "");
         return;
     }
     pd->choices[pd->n++] = w;
@@ -686,8 +614,8 @@ static void keep_row(loader *L, const cpd_csv *t, size_t r, int c, pending *all,
 {
     pending *old = &all[staff];
     if (old->line > 0) {
-        WARN(L, t, r, c, "%s submitted twice (lines %d and %d); the later row is used",
-             L->p->common->staff[staff].id, old->line, pd->line);
+        cpd_cell_warn(L->d, t, r, c, "%s submitted twice (lines %d and %d); the later row is used",
+                      L->p->common->staff[staff].id, old->line, pd->line);
         free(old->choices);
     }
     *old = *pd;
@@ -756,7 +684,7 @@ static void read_wide(loader *L, const cpd_csv *t, pending *all)
             int staff = staff_ref(L, t, r, wc.staff, "staff");
             pending pd = {cpd_xcalloc((size_t)wc.n + 1, sizeof(int)), 0, cpd_csv_line(t, r)};
             for (int k = 0; k < wc.n; k++) {
-                const char *name = cell(t, r, wc.col[k]);
+                const char *name = cpd_io_cell(t, r, wc.col[k]);
                 int w = *name ? workshop_ref(L, t, r, wc.col[k], name) : -1;
                 if (w >= 0 && staff >= 0)
                     add_choice(L, t, r, wc.col[k], staff, &pd, w, wc.rank[k]);
@@ -788,16 +716,17 @@ static void read_long(loader *L, const cpd_csv *t, pending *all)
         int staff = staff_ref(L, t, r, c[0], "staff");
         long rank = 0;
         bool rank_ok = cpd_csv_int(t, r, c[1], "rank", 1, MAX_RANK, &rank, L->d);
-        const char *name = cell(t, r, c[2]);
+        const char *name = cpd_io_cell(t, r, c[2]);
         int w = *name ? workshop_ref(L, t, r, c[2], name) : -1;
         if (!*name)
-            ERR(L, t, r, c[2], "workshop is empty");
+            cpd_cell_error(L->d, t, r, c[2], "workshop is empty");
         if (staff < 0 || !rank_ok || w < 0)
             continue;
         size_t k = (size_t)staff * (MAX_RANK + 1) + (size_t)rank;
         if (row_of[k])
-            WARN(L, t, r, c[1], "%s's choice %ld given again (line %d); the later is used",
-                 L->p->common->staff[staff].id, rank, cpd_csv_line(t, row_of[k] - 1));
+            cpd_cell_warn(L->d, t, r, c[1],
+                          "%s's choice %ld given again (line %d); the later is used",
+                          L->p->common->staff[staff].id, rank, cpd_csv_line(t, row_of[k] - 1));
         by_rank[k] = w;
         row_of[k] = (int)r + 1;
     }
@@ -823,7 +752,7 @@ static void read_long(loader *L, const cpd_csv *t, pending *all)
 
 static void load_preferences(loader *L)
 {
-    cpd_csv *t = read_table(L, "preferences.csv", true);
+    cpd_csv *t = cpd_io_read_table(L->dir, "preferences.csv", true, L->d);
     if (!t)
         return;
     int nstaff = L->p->common->nstaff;
@@ -851,30 +780,28 @@ static void load_pins(loader *L)
     static const cpd_csv_colspec spec[] = {
         {"staff", true}, {"workshop", true}, {"slot", false}, {"rule", true}};
     int c[4];
-    cpd_csv *t = read_table(L, "pins.csv", true);
-    if (t && !cpd_csv_bind(t, spec, 4, c, L->d))
-        cpd_csv_free(&t);
+    cpd_csv *t = cpd_io_open_table(L->dir, "pins.csv", true, spec, 4, c, L->d);
     if (!t)
         return;
     cpd_strmap *seen = cpd_strmap_new();
     for (size_t r = 0; r < cpd_csv_nrows(t); r++) {
         int staff = staff_ref(L, t, r, c[0], "staff");
-        const char *name = cell(t, r, c[1]);
+        const char *name = cpd_io_cell(t, r, c[1]);
         int w = *name ? workshop_ref(L, t, r, c[1], name) : -1;
         if (!*name)
-            ERR(L, t, r, c[1], "workshop is empty");
+            cpd_cell_error(L->d, t, r, c[1], "workshop is empty");
         long slot = 0;
-        const char *sv = cell(t, r, c[2]);
+        const char *sv = cpd_io_cell(t, r, c[2]);
         bool slot_ok = true;
         if (*sv && (!cpd_parse_long(sv, &slot) || slot < 1 || slot > L->p->params.nslots)) {
-            ERR(L, t, r, c[2], "slot %s is outside the day (slots 1 to %d)", sv,
-                L->p->params.nslots);
+            cpd_cell_error(L->d, t, r, c[2], "slot %s is outside the day (slots 1 to %d)", sv,
+                           L->p->params.nslots);
             slot_ok = false;
         }
-        const char *rule = cell(t, r, c[3]);
+        const char *rule = cpd_io_cell(t, r, c[3]);
         bool must = strcasecmp(rule, "must") == 0;
         if (!must && strcasecmp(rule, "never") != 0) {
-            ERR(L, t, r, c[3], "rule must be must or never (got '%s')", rule);
+            cpd_cell_error(L->d, t, r, c[3], "rule must be must or never (got '%s')", rule);
             continue;
         }
         if (staff < 0 || w < 0 || !slot_ok)
@@ -884,7 +811,7 @@ static void load_pins(loader *L)
         int first = cpd_strmap_put(seen, key, cpd_csv_line(t, r));
         if (first >= 0) {
             cpd_strmap_put(seen, key, first);
-            WARN(L, t, r, c[0], "the same pin as line %d; ignored", first);
+            cpd_cell_warn(L->d, t, r, c[0], "the same pin as line %d; ignored", first);
             continue;
         }
         cpd_inset_pin pin = {staff, w, (int)slot, must, cpd_csv_line(t, r)};
@@ -895,48 +822,6 @@ static void load_pins(loader *L)
 }
 
 /* ---- local: writing a day back ---- */
-
-static void list_cell(cpd_csvw *w, const cpd_strlist *l)
-{
-    size_t n = 1;
-    for (int i = 0; i < l->n; i++)
-        n += strlen(l->items[i]) + 1;
-    char *s = cpd_xmalloc(n);
-    s[0] = '\0';
-    for (int i = 0; i < l->n; i++) {
-        if (i)
-            strcat(s, ";");
-        strcat(s, l->items[i]);
-    }
-    cpd_csvw_str(w, s);
-    free(s);
-}
-
-static void school_rows(cpd_csvw *w, const void *ctx)
-{
-    const cpd_inset *p = ctx;
-    for (int i = 0; i < p->common->nschools; i++) {
-        cpd_csvw_str(w, p->common->schools[i].id);
-        cpd_csvw_str(w, p->common->schools[i].name);
-        cpd_csvw_str(w, p->common->schools[i].joining ? "yes" : "no");
-        cpd_csvw_end_row(w);
-    }
-}
-
-static void staff_rows(cpd_csvw *w, const void *ctx)
-{
-    const cpd_inset *p = ctx;
-    const cpd_scenario *s = p->common;
-    for (int i = 0; i < s->nstaff; i++) {
-        cpd_csvw_str(w, s->staff[i].id);
-        cpd_csvw_str(w, s->staff[i].name);
-        cpd_csvw_str(w, s->schools[s->staff[i].school].id);
-        cpd_csvw_str(w, s->staff[i].role);
-        list_cell(w, &s->staff[i].subjects);
-        cpd_csvw_str(w, cpd_need_name(s->staff[i].need));
-        cpd_csvw_end_row(w);
-    }
-}
 
 static void workshop_rows(cpd_csvw *w, const void *ctx)
 {
@@ -956,14 +841,14 @@ static void workshop_rows(cpd_csvw *w, const void *ctx)
         }
         if (l.n == 0)
             cpd_strlist_add(&l, "none");
-        list_cell(w, &l);
+        cpd_csvw_list(w, &l);
         cpd_strlist_clear(&l);
         for (int k = 0; k < ws->nfacilitators; k++)
             cpd_strlist_add(&l, p->common->staff[ws->facilitators[k]].id);
-        list_cell(w, &l);
+        cpd_csvw_list(w, &l);
         cpd_strlist_clear(&l);
-        list_cell(w, &ws->audience);
-        list_cell(w, &ws->mandatory_for);
+        cpd_csvw_list(w, &ws->audience);
+        cpd_csvw_list(w, &ws->mandatory_for);
         cpd_csvw_int(w, ws->length);
         cpd_csvw_end_row(w);
     }
@@ -1017,31 +902,18 @@ static bool save_preferences(cpd_outset *o, const cpd_inset *p, cpd_diags *d)
     return ok;
 }
 
-static bool save_settings(cpd_outset *o, const cpd_inset *p, cpd_diags *d)
+static cJSON *settings_object(const cpd_inset *p)
 {
-    FILE *f = cpd_outset_open(o, "scenario.json", d);
-    if (!f)
-        return false;
     cJSON *j = cpd_json_scenario_object(p->common);
     const cpd_inset_params *pr = &p->params;
-    cJSON *solver = cJSON_GetObjectItemCaseSensitive(j, "solver");
-    if (!solver)
-        solver = cJSON_AddObjectToObject(j, "solver");
-    cJSON_DeleteItemFromObjectCaseSensitive(solver, "time_limit");
-    cJSON_DeleteItemFromObjectCaseSensitive(solver, "gap");
-    cJSON_AddNumberToObject(solver, "time_limit", pr->time_limit);
-    cJSON_AddNumberToObject(solver, "gap", pr->gap);
+    cpd_json_set_solver(j, pr->time_limit, pr->gap);
     cJSON *in = cJSON_AddObjectToObject(j, "inset");
     cJSON_AddNumberToObject(in, "slots", pr->nslots);
     cJSON_AddNumberToObject(in, "rank_power", pr->rank_power);
     cJSON_AddNumberToObject(in, "outside_value", pr->outside_value);
     cJSON_AddBoolToObject(in, "fairness", pr->fairness);
     cJSON_AddBoolToObject(in, "strict", pr->strict);
-    bool ok = cpd_json_write(f, j);
-    cJSON_Delete(j);
-    if (!ok)
-        cpd_error(d, cpd_outset_dir(o), 0, 0, "writing scenario.json failed");
-    return ok;
+    return j;
 }
 
 /* ---- interface ---- */
@@ -1076,8 +948,6 @@ cpd_inset *cpd_load_inset(const char *dir, cpd_diags *d)
 
 bool cpd_save_inset(const char *dir, const cpd_inset *p, cpd_diags *d)
 {
-    static const char *const schools_h[] = {"id", "name", "joining", NULL};
-    static const char *const staff_h[] = {"id", "name", "school", "role", "subjects", "need", NULL};
     static const char *const ws_h[] = {
         "id",           "title",    "capacity",      "min_size", "slots",
         "facilitators", "audience", "mandatory_for", "length",   NULL};
@@ -1085,10 +955,11 @@ bool cpd_save_inset(const char *dir, const cpd_inset *p, cpd_diags *d)
     cpd_outset *o = cpd_outset_new(dir, d);
     if (!o)
         return false;
-    bool ok = cpd_outset_csv(o, "schools.csv", schools_h, school_rows, p, d) &&
-              cpd_outset_csv(o, "staff.csv", staff_h, staff_rows, p, d) &&
+    cJSON *settings = settings_object(p);
+    bool ok = cpd_save_common(o, p->common, 0, d) &&
               cpd_outset_csv(o, "workshops.csv", ws_h, workshop_rows, p, d) &&
               save_preferences(o, p, d) && cpd_outset_csv(o, "pins.csv", pins_h, pin_rows, p, d) &&
-              save_settings(o, p, d);
+              cpd_json_save(o, "scenario.json", settings, d);
+    cJSON_Delete(settings);
     return cpd_outset_finish(&o, ok, d);
 }

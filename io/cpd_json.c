@@ -24,6 +24,8 @@
  * any other key is a warning. */
 #include "cpd_json.h"
 
+#include "cpd_io_util.h"
+
 #include <errno.h>
 #include <math.h>
 #include <stddef.h>
@@ -121,45 +123,6 @@ typedef struct {
     bool ok;
 } jctx;
 
-static int line_at(const char *text, size_t off, int *col)
-{
-    int line = 1;
-    size_t bol = 0;
-    for (size_t i = 0; i < off; i++)
-        if (text[i] == '\n')
-            line++, bol = i + 1;
-    if (col)
-        *col = (int)(off - bol) + 1;
-    return line;
-}
-
-/* The line of a dotted key path ("deploy.need_hours.light"), found by looking for each key's
- * quoted name followed by ':' after the previous one: cJSON keeps no positions. 0: not found. */
-static int key_line(const jctx *j, const char *path)
-{
-    const char *at = j->text, *found = NULL;
-    while (*path) {
-        size_t n = strcspn(path, ".");
-        const char *hit = NULL;
-        for (const char *q = at; (q = strchr(q, '"')) != NULL; q++) {
-            if (strncmp(q + 1, path, n) == 0 && q[n + 1] == '"') {
-                const char *c = q + n + 2;
-                c += strspn(c, " \t\r\n");
-                if (*c == ':') {
-                    hit = q;
-                    break;
-                }
-            }
-        }
-        if (!hit)
-            break;
-        found = hit;
-        at = hit + n + 2;
-        path += n + (path[n] == '.');
-    }
-    return found ? line_at(j->text, (size_t)(found - j->text), NULL) : 0;
-}
-
 static void fmt_bound(char *buf, size_t len, double v)
 {
     if (v == floor(v) && fabs(v) < 1e15)
@@ -171,7 +134,7 @@ static void fmt_bound(char *buf, size_t len, double v)
 /* "scenario.json:7: deploy.need_hours.light must be ..." */
 static void key_error(jctx *j, const char *path, const char *what)
 {
-    cpd_error(j->d, j->name, key_line(j, path), 0, "%s %s", path, what);
+    cpd_error(j->d, j->name, cpd_json_key_line(j->text, path), 0, "%s %s", path, what);
     j->ok = false;
 }
 
@@ -260,8 +223,8 @@ static void read_object(jctx *j, const cJSON *obj, const char *prefix, const fie
         char path[256];
         snprintf(path, sizeof path, "%s%s%s", prefix, *prefix ? "." : "", c->string);
         if (seen_before(obj, c))
-            cpd_warn(j->d, j->name, key_line(j, path), 0, "%s given twice; the last is used",
-                     path);
+            cpd_warn(j->d, j->name, cpd_json_key_line(j->text, path), 0,
+                     "%s given twice; the last is used", path);
         const field *f = keys;
         while (f->key && strcmp(f->key, c->string) != 0)
             f++;
@@ -270,32 +233,24 @@ static void read_object(jctx *j, const cJSON *obj, const char *prefix, const fie
         else if (!*prefix && strcmp(c->string, "name") == 0)
             ; /* read by the caller */
         else if (!(!*prefix && is_other_jobs_key(c->string)))
-            cpd_warn(j->d, j->name, key_line(j, path), 0, "unknown key '%s' ignored", path);
+            cpd_warn(j->d, j->name, cpd_json_key_line(j->text, path), 0, "unknown key '%s' ignored",
+                     path);
     }
 }
 
-static char *slurp(const char *path, size_t *len, cpd_diags *d, const char *name)
+/* The file's text; NULL after an error when it cannot be opened or read. */
+static char *read_text(const char *path, size_t *len, cpd_diags *d, const char *name)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        cpd_error(d, name, 0, 0, "cannot open: %s", strerror(errno));
-        return NULL;
-    }
-    size_t cap = 4096, n = 0, k;
-    char *buf = cpd_xmalloc(cap + 1);
-    while ((k = fread(buf + n, 1, cap - n, f)) > 0)
-        if ((n += k) == cap)
-            buf = cpd_xrealloc(buf, (cap *= 2) + 1);
-    bool bad = ferror(f);
-    fclose(f);
-    if (bad) {
+    int err;
+    char *buf = cpd_io_slurp(path, len, &err);
+    if (buf && !err)
+        return buf;
+    if (buf)
         cpd_error(d, name, 0, 0, "cannot read");
-        free(buf);
-        return NULL;
-    }
-    buf[n] = '\0';
-    *len = n;
-    return buf;
+    else
+        cpd_error(d, name, 0, 0, "cannot open: %s", strerror(err));
+    free(buf);
+    return NULL;
 }
 
 static void syntax_error(jctx *j, const char *start, size_t len, const char *err)
@@ -306,11 +261,11 @@ static void syntax_error(jctx *j, const char *start, size_t len, const char *err
     /* cJSON points at the value it could not finish; with no closing bracket after it, the
      * file simply stops too soon, and its end is the place to look. */
     if (!memchr(start + off, '}', len - off) && !memchr(start + off, ']', len - off)) {
-        int col, line = line_at(start, len, &col);
+        int col, line = cpd_json_line_at(start, len, &col);
         cpd_error(j->d, j->name, line, col, "not valid JSON: the file ends early (a } or ] "
                                             "missing?)");
     } else {
-        int col, line = line_at(start, off, &col);
+        int col, line = cpd_json_line_at(start, off, &col);
         size_t n = strcspn(start + off, "\r\n");
         cpd_error(j->d, j->name, line, col, "not valid JSON near '%.*s'", (int)(n > 20 ? 20 : n),
                   start + off);
@@ -324,8 +279,8 @@ static cJSON *parse(jctx *j, const char *text, size_t len)
         cpd_error(j->d, j->name, 0, 0, "binary file (a NUL byte), expected JSON");
         return NULL;
     }
-    if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
-        text += 3, len -= 3;
+    size_t bom = cpd_json_bom(text, len);
+    text += bom, len -= bom;
     j->text = text;
     if (strspn(text, " \t\r\n") == len) {
         cpd_error(j->d, j->name, 0, 0, "empty file, expected a JSON object (at least {})");
@@ -334,7 +289,8 @@ static cJSON *parse(jctx *j, const char *text, size_t len)
     const char *end = NULL;
     cJSON *root = cJSON_ParseWithLengthOpts(text, len, &end, false);
     if (root && end && strspn(end, " \t\r\n") != strlen(end)) {
-        int col, line = line_at(text, (size_t)(end - text) + strspn(end, " \t\r\n"), &col);
+        size_t at = (size_t)(end - text) + strspn(end, " \t\r\n");
+        int col, line = cpd_json_line_at(text, at, &col);
         cpd_error(j->d, j->name, line, col, "not valid JSON: text after the end of the object");
         j->ok = false;
         cJSON_Delete(root);
@@ -351,7 +307,7 @@ bool cpd_json_read_scenario(const char *path, const char *name, cpd_scenario *s,
 {
     jctx j = {.name = name ? name : path, .d = d, .ok = true};
     size_t len = 0;
-    char *text = slurp(path, &len, d, j.name);
+    char *text = read_text(path, &len, d, j.name);
     if (!text)
         return false;
     cJSON *root = parse(&j, text, len);
@@ -454,4 +410,107 @@ char *cpd_json_take_text(cJSON *j)
     char *out = cpd_strdup(text ? text : "{}");
     cJSON_free(text);
     return out;
+}
+
+bool cpd_json_save(cpd_outset *o, const char *name, const cJSON *j, cpd_diags *d)
+{
+    FILE *f = cpd_outset_open(o, name, d);
+    if (!f)
+        return false;
+    bool ok = cpd_json_write(f, j);
+    if (!ok)
+        cpd_error(d, cpd_outset_dir(o), 0, 0, "writing %s failed", name);
+    return ok;
+}
+
+void cpd_json_set_solver(cJSON *j, double time_limit, double gap)
+{
+    cJSON *solver = cJSON_GetObjectItemCaseSensitive(j, "solver");
+    if (!solver)
+        solver = cJSON_AddObjectToObject(j, "solver");
+    cJSON_DeleteItemFromObjectCaseSensitive(solver, "time_limit");
+    cJSON_DeleteItemFromObjectCaseSensitive(solver, "gap");
+    cJSON_AddNumberToObject(solver, "time_limit", time_limit);
+    cJSON_AddNumberToObject(solver, "gap", gap);
+}
+
+size_t cpd_json_bom(const char *text, size_t len)
+{
+    return len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
+}
+
+const char *cpd_json_key_at(const char *text, const char *path)
+{
+    const char *at = text, *found = NULL;
+    while (*path) {
+        size_t n = strcspn(path, ".");
+        const char *hit = NULL;
+        for (const char *q = at; !hit && (q = strchr(q, '"')) != NULL; q++) {
+            const char *c = q + n + 2;
+            if (strncmp(q + 1, path, n) == 0 && q[n + 1] == '"' &&
+                *(c += strspn(c, " \t\r\n")) == ':')
+                hit = q;
+        }
+        if (!hit)
+            break;
+        found = hit;
+        at = hit + n + 2;
+        path += n + (path[n] == '.');
+    }
+    return found;
+}
+
+int cpd_json_line_at(const char *text, size_t off, int *col)
+{
+    int line = 1;
+    size_t bol = 0;
+    for (size_t i = 0; i < off; i++)
+        if (text[i] == '\n')
+            line++, bol = i + 1;
+    if (col)
+        *col = (int)(off - bol) + 1;
+    return line;
+}
+
+int cpd_json_key_line(const char *text, const char *path)
+{
+    const char *k = cpd_json_key_at(text, path);
+    return k ? cpd_json_line_at(text, (size_t)(k - text), NULL) : 0;
+}
+
+const char *cpd_json_status(const cpd_solve_result *r, bool any)
+{
+    if (!r)
+        return "no_plan";
+    switch (r->status) {
+    case CPD_SOLVE_OPTIMAL:
+        return "optimal";
+    case CPD_SOLVE_FEASIBLE:
+        return "feasible";
+    case CPD_SOLVE_NO_PLAN:
+        return "no_plan";
+    default:
+        return any ? "feasible" : "no_plan";
+    }
+}
+
+double cpd_json_gap(const cpd_solve_result *r, bool any)
+{
+    if (strcmp(cpd_json_status(r, any), "no_plan") == 0)
+        return NAN;
+    if (r->status == CPD_SOLVE_OPTIMAL)
+        return r->has_bound ? r->gap : 0;
+    return r->has_bound ? r->gap : NAN;
+}
+
+void cpd_json_add_solve(cJSON *o, const cpd_solve_result *r, bool any, double heuristic_objective)
+{
+    bool plan = strcmp(cpd_json_status(r, any), "no_plan") != 0;
+    cpd_json_add_num(o, "objective", plan ? r->objective : NAN, 4);
+    cpd_json_add_num(o, "bound", r && r->has_bound ? r->bound : NAN, 4);
+    cpd_json_add_num(o, "gap", cpd_json_gap(r, any), 6);
+    cpd_json_add_num(o, "seconds", r ? r->seconds : 0, 3);
+    cJSON_AddNumberToObject(o, "nodes", r ? r->nodes : 0);
+    cJSON_AddBoolToObject(o, "from_heuristic", r && r->from_heuristic);
+    cpd_json_add_num(o, "heuristic_objective", r ? heuristic_objective : NAN, 4);
 }

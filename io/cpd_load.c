@@ -3,20 +3,16 @@
 #include "cpd_load.h"
 
 #include "cpd_csv.h"
+#include "cpd_io_util.h"
 #include "cpd_json.h"
-#include "cpd_out.h"
 #include "cpd_strmap.h"
 
-#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
 
-#define TRUST_ID "trust" /* the central base, in coaches.csv and travel.csv */
-#define KNOWN_MAX 8      /* ids listed in an "unknown school" message */
-#define BAD_REF (-2)     /* an id that names nothing (CPD_TRUST_SCHOOL is -1) */
+#define BAD_REF (-2) /* an id that names nothing (CPD_TRUST_SCHOOL is -1) */
 
 typedef struct {
     const char *dir;
@@ -31,122 +27,27 @@ typedef struct {
 
 /* ---- local: files and cells ---- */
 
-static char *join_path(const char *dir, const char *name)
-{
-    size_t n = strlen(dir);
-    if (n == 0)
-        return cpd_strdup(name);
-    char *p = cpd_xmalloc(n + strlen(name) + 2);
-    sprintf(p, "%s%s%s", dir, dir[n - 1] == '/' ? "" : "/", name);
-    return p;
-}
-
-/* Whether DIR/NAME can be read: a missing optional file is quietly absent; a missing required
- * one, or a folder in its place, is an error. The path is returned for the caller to free. */
+/* Whether DIR/NAME can be read (cpd_io_present); the path is returned for the caller to free. */
 static bool file_present(loader *L, const char *name, bool optional, char **path)
 {
-    *path = join_path(L->dir, name);
-    struct stat st;
-    if (stat(*path, &st) != 0) {
-        if (!(optional && errno == ENOENT))
-            cpd_error(L->d, *path, 0, 0, "cannot open: %s", strerror(errno));
-        return false;
-    }
-    if (S_ISDIR(st.st_mode)) {
-        cpd_error(L->d, *path, 0, 0, "is a folder, expected a file");
-        return false;
-    }
-    return true;
-}
-
-/* Reads and binds a table; NULL when absent or unusable (errors already added). */
-static cpd_csv *open_table(loader *L, const char *name, bool optional,
-                           const cpd_csv_colspec *spec, size_t n, int *idx)
-{
-    char *path;
-    cpd_csv *t = NULL;
-    if (file_present(L, name, optional, &path))
-        t = cpd_csv_read(path, path, L->d);
-    free(path);
-    if (t && !cpd_csv_bind(t, spec, n, idx, L->d))
-        cpd_csv_free(&t);
-    return t;
-}
-
-/* A text cell. The quote our writer (and a spreadsheet) puts before a leading =, +, - or @ to
- * stop it running as a formula is not part of the text, so saved files read back the same. */
-static const char *cell(const cpd_csv *t, size_t r, int c)
-{
-    const char *v = c >= 0 ? cpd_csv_cell(t, r, c) : "";
-    return v[0] == '\'' && v[1] && strchr("=+-@", v[1]) ? v + 1 : v;
-}
-
-#define ERR(L, t, r, c, ...) cpd_error((L)->d, cpd_csv_name(t), cpd_csv_line(t, r), (c) + 1, __VA_ARGS__)
-#define WARN(L, t, r, c, ...) cpd_warn((L)->d, cpd_csv_name(t), cpd_csv_line(t, r), (c) + 1, __VA_ARGS__)
-
-/* A required cell's text, or NULL after an error when it is empty. */
-static const char *required(loader *L, const cpd_csv *t, size_t r, int c, const char *what)
-{
-    const char *v = cell(t, r, c);
-    if (!*v) {
-        ERR(L, t, r, c, "%s is empty", what);
-        return NULL;
-    }
-    return v;
-}
-
-/* A person's or school's name; the id stands in (with a warning) when it is empty. */
-static const char *name_or_id(loader *L, const cpd_csv *t, size_t r, int c, const char *id)
-{
-    const char *v = cell(t, r, c);
-    if (*v)
-        return v;
-    WARN(L, t, r, c, "name is empty; the id '%s' is used", id);
-    return id;
-}
-
-static char *lower_dup(const char *s)
-{
-    char *p = cpd_strdup(s);
-    for (char *q = p; *q; q++)
-        if (*q >= 'A' && *q <= 'Z')
-            *q = (char)(*q - 'A' + 'a');
-    return p;
-}
-
-/* "trust, SCH1, SCH2, …" for an unknown-school message. */
-static void known_schools(const cpd_scenario *s, bool with_trust, char *buf, size_t len)
-{
-    size_t at = 0;
-    int shown = 0, total = s->nschools + (with_trust ? 1 : 0);
-    buf[0] = '\0';
-    for (int i = with_trust ? -1 : 0; i < s->nschools && shown < KNOWN_MAX; i++, shown++) {
-        const char *id = i < 0 ? TRUST_ID : s->schools[i].id;
-        int n = snprintf(buf + at, len - at, "%s%s", shown ? ", " : "", id);
-        if (n < 0 || (size_t)n >= len - at)
-            return;
-        at += (size_t)n;
-    }
-    if (total > KNOWN_MAX)
-        snprintf(buf + at, len - at, ", …");
-    else if (total == 0)
-        snprintf(buf, len, "none");
+    *path = cpd_io_join(L->dir, name);
+    return cpd_io_present(*path, optional, L->d);
 }
 
 /* A school id in cell (r, c): its index, CPD_TRUST_SCHOOL for "trust" when allowed, or BAD_REF
  * (an error added when schools.csv was usable, else quietly). */
 static int school_ref(loader *L, const cpd_csv *t, size_t r, int c, bool trust_ok)
 {
-    const char *id = required(L, t, r, c, "school");
+    const char *id = cpd_io_required(t, r, c, "school", L->d);
     if (!id)
         return BAD_REF;
-    if (trust_ok && strcasecmp(id, TRUST_ID) == 0)
+    if (trust_ok && strcasecmp(id, CPD_TRUST_ID) == 0)
         return CPD_TRUST_SCHOOL;
     int i = cpd_strmap_get(L->school_ids, id);
     if (i < 0 && L->schools_ok) {
         char known[512];
-        known_schools(L->s, trust_ok, known, sizeof known);
-        ERR(L, t, r, c, "unknown school '%s' (known: %s)", id, known);
+        cpd_io_known_schools(L->s, trust_ok, known, sizeof known);
+        cpd_cell_error(L->d, t, r, c, "unknown school '%s' (known: %s)", id, known);
     }
     return i < 0 ? BAD_REF : i;
 }
@@ -154,11 +55,7 @@ static int school_ref(loader *L, const cpd_csv *t, size_t r, int c, bool trust_o
 /* An optional whole-number cell 0..1000 where empty means 0 (no limit). */
 static int limit_cell(loader *L, const cpd_csv *t, size_t r, int c, const char *what)
 {
-    long v = 0;
-    if (c < 0 || !*cell(t, r, c))
-        return 0;
-    cpd_csv_int(t, r, c, what, 0, 1000, &v, L->d);
-    return (int)v;
+    return cpd_io_int_cell(t, r, c, what, 0, 1000, 0, L->d);
 }
 
 /* ---- local: schools.csv ---- */
@@ -167,28 +64,30 @@ static void load_schools(loader *L)
 {
     static const cpd_csv_colspec spec[] = {{"id", true}, {"name", true}, {"joining", false}};
     int c[3];
-    cpd_csv *t = open_table(L, "schools.csv", false, spec, 3, c);
+    cpd_csv *t = cpd_io_open_table(L->dir, "schools.csv", false, spec, 3, c, L->d);
     if (!t)
         return;
     for (size_t r = 0; r < cpd_csv_nrows(t); r++) {
-        const char *id = required(L, t, r, c[0], "school id");
+        const char *id = cpd_io_required(t, r, c[0], "school id", L->d);
         if (!id)
             continue;
         int prev = cpd_strmap_get(L->school_ids, id);
         if (prev >= 0) {
-            ERR(L, t, r, c[0], "duplicate school id '%s' (first on line %d)", id,
-                L->s->schools[prev].line);
+            cpd_cell_error(L->d, t, r, c[0], "duplicate school id '%s' (first on line %d)", id,
+                           L->s->schools[prev].line);
             continue;
         }
-        if (strcasecmp(id, TRUST_ID) == 0) {
-            ERR(L, t, r, c[0], "'%s' is kept for the trust's central base; give the school "
-                               "another id", id);
+        if (strcasecmp(id, CPD_TRUST_ID) == 0) {
+            cpd_cell_error(L->d, t, r, c[0],
+                           "'%s' is kept for the trust's central base; give the school "
+                           "another id",
+                           id);
             continue;
         }
         bool joining = false;
         if (c[2] >= 0)
             cpd_csv_bool(t, r, c[2], "joining", false, &joining, L->d);
-        int i = cpd_scenario_add_school(L->s, id, name_or_id(L, t, r, c[1], id), joining);
+        int i = cpd_scenario_add_school(L->s, id, cpd_io_name_or_id(t, r, c[1], id, L->d), joining);
         L->s->schools[i].line = cpd_csv_line(t, r);
         cpd_strmap_put(L->school_ids, id, i);
     }
@@ -212,22 +111,22 @@ static double *travel_cell(cpd_scenario *s, int a, int b)
 
 static const char *place_id(const cpd_scenario *s, int a)
 {
-    return a == s->nschools ? TRUST_ID : s->schools[a].id;
+    return a == s->nschools ? CPD_TRUST_ID : s->schools[a].id;
 }
 
 /* One end of a travel row: a school index, nschools for the trust, or BAD_REF. */
 static int travel_end(loader *L, const cpd_csv *t, size_t r, int c, const char *what)
 {
-    const char *id = required(L, t, r, c, what);
+    const char *id = cpd_io_required(t, r, c, what, L->d);
     if (!id)
         return BAD_REF;
-    if (strcasecmp(id, TRUST_ID) == 0)
+    if (strcasecmp(id, CPD_TRUST_ID) == 0)
         return L->s->nschools;
     int i = cpd_strmap_get(L->school_ids, id);
     if (i < 0 && L->schools_ok) {
         char known[512];
-        known_schools(L->s, true, known, sizeof known);
-        ERR(L, t, r, c, "unknown school '%s' (known: %s)", id, known);
+        cpd_io_known_schools(L->s, true, known, sizeof known);
+        cpd_cell_error(L->d, t, r, c, "unknown school '%s' (known: %s)", id, known);
     }
     return i < 0 ? BAD_REF : i;
 }
@@ -239,14 +138,15 @@ static void set_travel(loader *L, const cpd_csv *t, size_t r, int cm, int a, int
     size_t n1 = (size_t)s->nschools + 1;
     if (a == b) {
         if (m != 0)
-            WARN(L, t, r, cm, "travel within one place is always 0 minutes; row ignored");
+            cpd_cell_warn(L->d, t, r, cm,
+                          "travel within one place is always 0 minutes; row ignored");
         return;
     }
     int *seen = &L->travel_line[(size_t)a * n1 + (size_t)b];
     double *v = travel_cell(s, a, b);
     if (*seen && *v != m)
-        WARN(L, t, r, cm, "%s to %s given again (line %d said %g minutes); %g is used",
-             place_id(s, a), place_id(s, b), *seen, *v, m);
+        cpd_cell_warn(L->d, t, r, cm, "%s to %s given again (line %d said %g minutes); %g is used",
+                      place_id(s, a), place_id(s, b), *seen, *v, m);
     *v = m;
     *travel_cell(s, b, a) = m;
     *seen = L->travel_line[(size_t)b * n1 + (size_t)a] = cpd_csv_line(t, r);
@@ -256,7 +156,7 @@ static void load_travel(loader *L)
 {
     static const cpd_csv_colspec spec[] = {{"from", true}, {"to", true}, {"minutes", true}};
     int c[3];
-    cpd_csv *t = open_table(L, "travel.csv", true, spec, 3, c);
+    cpd_csv *t = cpd_io_open_table(L->dir, "travel.csv", true, spec, 3, c, L->d);
     if (!t)
         return;
     for (size_t r = 0; r < cpd_csv_nrows(t); r++) {
@@ -288,15 +188,16 @@ static void fill_travel_default(cpd_scenario *s)
 static void read_staff_row(loader *L, const cpd_csv *t, size_t r, const int *c, const char *id)
 {
     cpd_staff st = {.id = (char *)id, .line = cpd_csv_line(t, r)};
-    st.name = (char *)name_or_id(L, t, r, c[1], id);
+    st.name = (char *)cpd_io_name_or_id(t, r, c[1], id, L->d);
     int school = school_ref(L, t, r, c[2], false);
     st.school = school < 0 ? 0 : school; /* a placeholder: the error stops the load anyway */
-    const char *role = required(L, t, r, c[3], "role");
-    st.role = lower_dup(role ? role : "teacher");
+    const char *role = cpd_io_required(t, r, c[3], "role", L->d);
+    st.role = cpd_io_lower_dup(role ? role : "teacher");
     st.is_ect = strcmp(st.role, "ect") == 0;
-    const char *need = cell(t, r, c[5]);
+    const char *need = cpd_io_cell(t, r, c[5]);
     if (!cpd_need_parse(need, &st.need))
-        ERR(L, t, r, c[5], "need must be none, light, standard or intensive (got '%s')", need);
+        cpd_cell_error(L->d, t, r, c[5],
+                       "need must be none, light, standard or intensive (got '%s')", need);
     if (c[4] >= 0)
         cpd_csv_list(t, r, c[4], true, &st.subjects);
     if (c[6] >= 0)
@@ -312,17 +213,17 @@ static void load_staff(loader *L)
                                            {"role", true},    {"subjects", false},
                                            {"need", false},   {"focus", false}};
     int c[7];
-    cpd_csv *t = open_table(L, "staff.csv", false, spec, 7, c);
+    cpd_csv *t = cpd_io_open_table(L->dir, "staff.csv", false, spec, 7, c, L->d);
     if (!t)
         return;
     for (size_t r = 0; r < cpd_csv_nrows(t); r++) {
-        const char *id = required(L, t, r, c[0], "staff id");
+        const char *id = cpd_io_required(t, r, c[0], "staff id", L->d);
         if (!id)
             continue;
         int prev = cpd_strmap_get(L->staff_ids, id);
         if (prev >= 0)
-            ERR(L, t, r, c[0], "duplicate staff id '%s' (first on line %d)", id,
-                L->s->staff[prev].line);
+            cpd_cell_error(L->d, t, r, c[0], "duplicate staff id '%s' (first on line %d)", id,
+                           L->s->staff[prev].line);
         else
             read_staff_row(L, t, r, c, id);
     }
@@ -344,8 +245,9 @@ static unsigned read_provides(loader *L, const cpd_csv *t, size_t r, int c, cpd_
         if (cpd_service_parse(l.items[i], &sv))
             bits |= 1u << sv;
         else
-            ERR(L, t, r, c, "provides: unknown service '%s' (use coaching, mentoring or senior)",
-                l.items[i]);
+            cpd_cell_error(L->d, t, r, c,
+                           "provides: unknown service '%s' (use coaching, mentoring or senior)",
+                           l.items[i]);
     }
     int given = l.n;
     cpd_strlist_clear(&l);
@@ -355,10 +257,11 @@ static unsigned read_provides(loader *L, const cpd_csv *t, size_t r, int c, cpd_
 static void read_coach_row(loader *L, const cpd_csv *t, size_t r, const int *c, const char *id)
 {
     cpd_coach k = {.id = (char *)id, .line = cpd_csv_line(t, r)};
-    k.name = (char *)name_or_id(L, t, r, c[1], id);
-    const char *role = required(L, t, r, c[2], "role");
+    k.name = (char *)cpd_io_name_or_id(t, r, c[1], id, L->d);
+    const char *role = cpd_io_required(t, r, c[2], "role", L->d);
     if (role && !cpd_coach_role_parse(role, &k.role))
-        ERR(L, t, r, c[2], "role must be lp, dol, ot, mentor or senior_leader (got '%s')", role);
+        cpd_cell_error(L->d, t, r, c[2],
+                       "role must be lp, dol, ot, mentor or senior_leader (got '%s')", role);
     int school = school_ref(L, t, r, c[3], true);
     k.school = school == BAD_REF ? CPD_TRUST_SCHOOL : school;
     cpd_csv_double(t, r, c[4], "hours", 0, 80, &k.hours, L->d);
@@ -381,17 +284,17 @@ static void load_coaches(loader *L)
         {"expertise", false},   {"max_coachees", false}, {"max_schools", false},
         {"provides", false}};
     int c[10];
-    cpd_csv *t = open_table(L, "coaches.csv", false, spec, 10, c);
+    cpd_csv *t = cpd_io_open_table(L->dir, "coaches.csv", false, spec, 10, c, L->d);
     if (!t)
         return;
     for (size_t r = 0; r < cpd_csv_nrows(t); r++) {
-        const char *id = required(L, t, r, c[0], "coach id");
+        const char *id = cpd_io_required(t, r, c[0], "coach id", L->d);
         if (!id)
             continue;
         int prev = cpd_strmap_get(L->coach_ids, id);
         if (prev >= 0)
-            ERR(L, t, r, c[0], "duplicate coach id '%s' (first on line %d)", id,
-                L->s->coaches[prev].line);
+            cpd_cell_error(L->d, t, r, c[0], "duplicate coach id '%s' (first on line %d)", id,
+                           L->s->coaches[prev].line);
         else
             read_coach_row(L, t, r, c, id);
     }
@@ -407,8 +310,8 @@ static int previous_ref(loader *L, const cpd_csv *t, size_t r, int c, const char
     const cpd_strmap *ids = coach ? L->coach_ids : L->staff_ids;
     int i = cpd_strmap_get(ids, id);
     if (i < 0 && (coach ? L->coaches_ok : L->staff_ok))
-        WARN(L, t, r, c, "%s '%s' is not in %s: treated as having left",
-             coach ? "coach" : "teacher", id, coach ? "coaches.csv" : "staff.csv");
+        cpd_cell_warn(L->d, t, r, c, "%s '%s' is not in %s: treated as having left",
+                      coach ? "coach" : "teacher", id, coach ? "coaches.csv" : "staff.csv");
     return i;
 }
 
@@ -416,13 +319,13 @@ static void load_previous(loader *L)
 {
     static const cpd_csv_colspec spec[] = {{"coach", true}, {"teacher", true}};
     int c[2];
-    cpd_csv *t = open_table(L, "previous.csv", true, spec, 2, c);
+    cpd_csv *t = cpd_io_open_table(L->dir, "previous.csv", true, spec, 2, c, L->d);
     if (!t)
         return;
     cpd_strmap *seen = cpd_strmap_new();
     for (size_t r = 0; r < cpd_csv_nrows(t); r++) {
-        const char *cid = required(L, t, r, c[0], "coach");
-        const char *tid = required(L, t, r, c[1], "teacher");
+        const char *cid = cpd_io_required(t, r, c[0], "coach", L->d);
+        const char *tid = cpd_io_required(t, r, c[1], "teacher", L->d);
         if (!cid || !tid)
             continue;
         char *key = cpd_xmalloc(strlen(cid) + strlen(tid) + 2);
@@ -432,8 +335,8 @@ static void load_previous(loader *L)
             cpd_strmap_put(seen, key, first); /* keep the first line for later repeats */
         free(key);
         if (first >= 0) {
-            WARN(L, t, r, c[0], "pair %s, %s given twice (first on line %d); ignored", cid, tid,
-                 first);
+            cpd_cell_warn(L->d, t, r, c[0], "pair %s, %s given twice (first on line %d); ignored",
+                          cid, tid, first);
             continue;
         }
         int ci = previous_ref(L, t, r, c[0], cid, true);
@@ -447,13 +350,13 @@ static void load_previous(loader *L)
 /* A person a pin names; BAD_REF (an error) when nobody has that id. */
 static int pin_ref(loader *L, const cpd_csv *t, size_t r, int c, bool coach)
 {
-    const char *id = required(L, t, r, c, coach ? "coach" : "teacher");
+    const char *id = cpd_io_required(t, r, c, coach ? "coach" : "teacher", L->d);
     if (!id)
         return BAD_REF;
     int i = cpd_strmap_get(coach ? L->coach_ids : L->staff_ids, id);
     if (i < 0 && (coach ? L->coaches_ok : L->staff_ok))
-        ERR(L, t, r, c, "pin names nobody: %s '%s' is not in %s", coach ? "coach" : "teacher", id,
-            coach ? "coaches.csv" : "staff.csv");
+        cpd_cell_error(L->d, t, r, c, "pin names nobody: %s '%s' is not in %s",
+                       coach ? "coach" : "teacher", id, coach ? "coaches.csv" : "staff.csv");
     return i < 0 ? BAD_REF : i;
 }
 
@@ -461,16 +364,16 @@ static void load_pins(loader *L)
 {
     static const cpd_csv_colspec spec[] = {{"coach", true}, {"teacher", true}, {"rule", true}};
     int c[3];
-    cpd_csv *t = open_table(L, "pins.csv", true, spec, 3, c);
+    cpd_csv *t = cpd_io_open_table(L->dir, "pins.csv", true, spec, 3, c, L->d);
     if (!t)
         return;
     cpd_strmap *seen = cpd_strmap_new();
     for (size_t r = 0; r < cpd_csv_nrows(t); r++) {
         int ci = pin_ref(L, t, r, c[0], true), ti = pin_ref(L, t, r, c[1], false);
-        const char *rule = cell(t, r, c[2]);
+        const char *rule = cpd_io_cell(t, r, c[2]);
         bool must = strcasecmp(rule, "must") == 0;
         if (!must && strcasecmp(rule, "never") != 0) {
-            ERR(L, t, r, c[2], "rule must be must or never (got '%s')", rule);
+            cpd_cell_error(L->d, t, r, c[2], "rule must be must or never (got '%s')", rule);
             continue;
         }
         if (ci < 0 || ti < 0)
@@ -480,7 +383,7 @@ static void load_pins(loader *L)
         int first = cpd_strmap_put(seen, key, cpd_csv_line(t, r));
         if (first >= 0) {
             cpd_strmap_put(seen, key, first);
-            WARN(L, t, r, c[0], "the same pin as line %d; ignored", first);
+            cpd_cell_warn(L->d, t, r, c[0], "the same pin as line %d; ignored", first);
             continue;
         }
         cpd_scenario_add_pin(L->s, ci, ti, must, cpd_csv_line(t, r));
@@ -549,36 +452,9 @@ static cpd_scenario *load(const char *dir, cpd_diags *d, bool deploy)
 
 /* ---- local: writing ---- */
 
-/* A number written so that it reads back to the same double (the CSV writer's 6 decimals
- * would round generated travel times). */
-static void exact_num(cpd_csvw *w, double v)
-{
-    char buf[40];
-    snprintf(buf, sizeof buf, "%.15g", v);
-    if (strtod(buf, NULL) != v)
-        snprintf(buf, sizeof buf, "%.17g", v);
-    cpd_csvw_str(w, buf);
-}
-
-static void list_cell(cpd_csvw *w, const cpd_strlist *l)
-{
-    size_t n = 1;
-    for (int i = 0; i < l->n; i++)
-        n += strlen(l->items[i]) + 1;
-    char *s = cpd_xmalloc(n);
-    s[0] = '\0';
-    for (int i = 0; i < l->n; i++) {
-        if (i)
-            strcat(s, ";");
-        strcat(s, l->items[i]);
-    }
-    cpd_csvw_str(w, s);
-    free(s);
-}
-
 static const char *school_id(const cpd_scenario *s, int school)
 {
-    return school == CPD_TRUST_SCHOOL ? TRUST_ID : s->schools[school].id;
+    return school == CPD_TRUST_SCHOOL ? CPD_TRUST_ID : s->schools[school].id;
 }
 
 static void schools_rows(cpd_csvw *w, const void *ctx)
@@ -596,7 +472,7 @@ static void travel_row(cpd_csvw *w, const char *a, const char *b, double m)
 {
     cpd_csvw_str(w, a);
     cpd_csvw_str(w, b);
-    exact_num(w, m);
+    cpd_csvw_exact(w, m);
     cpd_csvw_end_row(w);
 }
 
@@ -607,28 +483,46 @@ static void travel_rows(cpd_csvw *w, const void *ctx)
     double def = s->params.default_travel_minutes;
     for (int i = 0; i < s->nschools; i++)
         if (s->trust_travel[i] != def)
-            travel_row(w, TRUST_ID, s->schools[i].id, s->trust_travel[i]);
+            travel_row(w, CPD_TRUST_ID, s->schools[i].id, s->trust_travel[i]);
     for (int i = 0; i < s->nschools; i++)
         for (int j = i + 1; j < s->nschools; j++)
             if (cpd_scenario_travel(s, i, j) != def)
                 travel_row(w, s->schools[i].id, s->schools[j].id, cpd_scenario_travel(s, i, j));
 }
 
-static void staff_rows(cpd_csvw *w, const void *ctx)
+static bool travel_differs(const cpd_scenario *s)
 {
-    const cpd_scenario *s = ctx;
+    double def = s->params.default_travel_minutes;
+    for (int i = 0; s->travel && i < s->nschools; i++) {
+        if (s->trust_travel[i] != def)
+            return true;
+        for (int j = i + 1; j < s->nschools; j++)
+            if (cpd_scenario_travel(s, i, j) != def)
+                return true;
+    }
+    return false;
+}
+
+/* staff.csv's rows; the focus column is the deploy job's (inset leaves it out). */
+static void staff_rows_of(cpd_csvw *w, const cpd_scenario *s, bool focus)
+{
     for (int i = 0; i < s->nstaff; i++) {
         const cpd_staff *t = &s->staff[i];
         cpd_csvw_str(w, t->id);
         cpd_csvw_str(w, t->name);
         cpd_csvw_str(w, s->schools[t->school].id);
         cpd_csvw_str(w, t->role);
-        list_cell(w, &t->subjects);
+        cpd_csvw_list(w, &t->subjects);
         cpd_csvw_str(w, cpd_need_name(t->need));
-        list_cell(w, &t->focus);
+        if (focus)
+            cpd_csvw_list(w, &t->focus);
         cpd_csvw_end_row(w);
     }
 }
+
+static void staff_rows(cpd_csvw *w, const void *ctx) { staff_rows_of(w, ctx, true); }
+
+static void staff_rows_no_focus(cpd_csvw *w, const void *ctx) { staff_rows_of(w, ctx, false); }
 
 static void provides_cell(cpd_csvw *w, unsigned bits)
 {
@@ -636,7 +530,7 @@ static void provides_cell(cpd_csvw *w, unsigned bits)
     for (int v = 0; v < CPD_SERVICE_COUNT; v++)
         if (bits & (1u << v))
             cpd_strlist_add(&l, cpd_service_name((cpd_service)v));
-    list_cell(w, &l);
+    cpd_csvw_list(w, &l);
     cpd_strlist_clear(&l);
 }
 
@@ -649,9 +543,9 @@ static void coach_rows(cpd_csvw *w, const void *ctx)
         cpd_csvw_str(w, k->name);
         cpd_csvw_str(w, cpd_coach_role_name(k->role));
         cpd_csvw_str(w, school_id(s, k->school));
-        exact_num(w, k->hours);
-        list_cell(w, &k->subjects);
-        list_cell(w, &k->expertise);
+        cpd_csvw_exact(w, k->hours);
+        cpd_csvw_list(w, &k->subjects);
+        cpd_csvw_list(w, &k->expertise);
         cpd_csvw_int(w, k->max_coachees);
         cpd_csvw_int(w, k->max_schools);
         provides_cell(w, k->provides);
@@ -681,31 +575,30 @@ static void pin_rows(cpd_csvw *w, const void *ctx)
     }
 }
 
-static bool save_settings(cpd_outset *o, const cpd_scenario *s, cpd_diags *d)
-{
-    FILE *f = cpd_outset_open(o, "scenario.json", d);
-    if (!f)
-        return false;
-    cJSON *j = cpd_json_scenario_object(s);
-    bool ok = cpd_json_write(f, j);
-    cJSON_Delete(j);
-    if (!ok)
-        cpd_error(d, cpd_outset_dir(o), 0, 0, "writing scenario.json failed");
-    return ok;
-}
-
 /* ---- interface ---- */
 
 cpd_scenario *cpd_load_common(const char *dir, cpd_diags *d) { return load(dir, d, false); }
 
 cpd_scenario *cpd_load_deploy(const char *dir, cpd_diags *d) { return load(dir, d, true); }
 
-bool cpd_save_deploy(const char *dir, const cpd_scenario *s, cpd_diags *d)
+bool cpd_save_common(cpd_outset *o, const cpd_scenario *s, unsigned what, cpd_diags *d)
 {
     static const char *const schools_h[] = {"id", "name", "joining", NULL};
     static const char *const travel_h[] = {"from", "to", "minutes", NULL};
-    static const char *const staff_h[] = {"id",   "name", "school", "role", "subjects",
-                                          "need", "focus", NULL};
+    static const char *const staff_h[] = {"id",       "name", "school", "role",
+                                          "subjects", "need", "focus",  NULL};
+    static const char *const staff_no_focus_h[] = {"id",       "name", "school", "role",
+                                                   "subjects", "need", NULL};
+    bool focus = what & CPD_SAVE_FOCUS;
+    bool travel = (what & CPD_SAVE_TRAVEL) || ((what & CPD_SAVE_TRAVEL_SET) && travel_differs(s));
+    return cpd_outset_csv(o, "schools.csv", schools_h, schools_rows, s, d) &&
+           cpd_outset_csv(o, "staff.csv", focus ? staff_h : staff_no_focus_h,
+                          focus ? staff_rows : staff_rows_no_focus, s, d) &&
+           (!travel || cpd_outset_csv(o, "travel.csv", travel_h, travel_rows, s, d));
+}
+
+bool cpd_save_deploy(const char *dir, const cpd_scenario *s, cpd_diags *d)
+{
     static const char *const coach_h[] = {"id",           "name",        "role",
                                           "school",       "hours",       "subjects",
                                           "expertise",    "max_coachees", "max_schools",
@@ -715,11 +608,12 @@ bool cpd_save_deploy(const char *dir, const cpd_scenario *s, cpd_diags *d)
     cpd_outset *o = cpd_outset_new(dir, d);
     if (!o)
         return false;
-    bool ok = cpd_outset_csv(o, "schools.csv", schools_h, schools_rows, s, d) &&
-              cpd_outset_csv(o, "travel.csv", travel_h, travel_rows, s, d) &&
-              cpd_outset_csv(o, "staff.csv", staff_h, staff_rows, s, d) &&
+    cJSON *settings = cpd_json_scenario_object(s);
+    bool ok = cpd_save_common(o, s, CPD_SAVE_FOCUS | CPD_SAVE_TRAVEL, d) &&
               cpd_outset_csv(o, "coaches.csv", coach_h, coach_rows, s, d) &&
               cpd_outset_csv(o, "previous.csv", previous_h, previous_rows, s, d) &&
-              cpd_outset_csv(o, "pins.csv", pins_h, pin_rows, s, d) && save_settings(o, s, d);
+              cpd_outset_csv(o, "pins.csv", pins_h, pin_rows, s, d) &&
+              cpd_json_save(o, "scenario.json", settings, d);
+    cJSON_Delete(settings);
     return cpd_outset_finish(&o, ok, d);
 }

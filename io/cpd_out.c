@@ -263,3 +263,76 @@ bool cpd_outset_finish(cpd_outset **o, bool ok, cpd_diags *d)
     }
     return cpd_outset_commit(o, d);
 }
+
+bool cpd_outset_text(cpd_outset *o, const char *name, const char *text, cpd_diags *d)
+{
+    FILE *f = cpd_outset_open(o, name, d);
+    if (!f)
+        return false;
+    if (fputs(text, f) >= 0 && fputc('\n', f) != EOF && fflush(f) == 0)
+        return true;
+    cpd_error(d, cpd_outset_dir(o), 0, 0, "writing %s failed: %s", name, strerror(errno));
+    return false;
+}
+
+bool cpd_outset_flushed(cpd_outset *o, FILE *f, const char *name, cpd_diags *d)
+{
+    if (fflush(f) == 0 && !ferror(f))
+        return true;
+    cpd_error(d, cpd_outset_dir(o), 0, 0, "writing %s failed: %s", name, strerror(errno));
+    return false;
+}
+
+/* ---- report.html and the terminal ---- */
+
+void cpd_html(FILE *f, const char *s)
+{
+    for (; s && *s; s++) {
+        switch (*s) {
+        case '&':
+            fputs("&amp;", f);
+            break;
+        case '<':
+            fputs("&lt;", f);
+            break;
+        case '>':
+            fputs("&gt;", f);
+            break;
+        case '"':
+            fputs("&quot;", f);
+            break;
+        case '\'':
+            fputs("&#39;", f);
+            break;
+        default:
+            fputc(*s, f);
+        }
+    }
+}
+
+void cpd_html_td(FILE *f, const char *s)
+{
+    fputs("<td>", f);
+    cpd_html(f, s);
+    fputs("</td>", f);
+}
+
+void cpd_html_td_int(FILE *f, int x) { fprintf(f, "<td class=n>%d</td>", x); }
+
+void cpd_html_td_pct(FILE *f, double part, double whole)
+{
+    if (whole > 0)
+        fprintf(f, "<td class=n>%.1f%%</td>", 100 * part / whole);
+    else
+        fputs("<td class=n>-</td>", f);
+}
+
+void cpd_put_name(FILE *out, const char *s, int width)
+{
+    int n = 0;
+    const char *q = s;
+    for (; *q; q++)
+        if (((unsigned char)*q & 0xC0) != 0x80 && n++ == width)
+            break;
+    fprintf(out, "%.*s%*s", (int)(q - s), s, width - (n > width ? width : n), "");
+}

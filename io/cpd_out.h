@@ -1,6 +1,8 @@
-/* cpd_out.h — writing a plan's files whole or not at all. Each file is written to a temporary
- * name in the out folder and renamed into place only when every file of the set was written
- * and closed without error, so a crash never leaves half a plan.
+/* cpd_out.h — writing a plan's files whole or not at all, and the small pieces every plan writer
+ * shares: HTML text and table cells for report.html, names cut or padded to a column for the
+ * terminal. Each file is written to a temporary name in the out folder and renamed into place
+ * only when every file of the set was written and closed without error, so a crash never
+ * leaves half a plan.
  *
  * Ownership: cpd_outset_new returns a set the caller ends with cpd_outset_commit or
  * cpd_outset_abort (both free it and set the pointer to NULL). FILE pointers handed out belong
@@ -34,5 +36,24 @@ bool cpd_outset_csv(cpd_outset *o, const char *name, const char *const *header,
                     cpd_csv_rows_fn rows, const void *ctx, cpd_diags *d);
 /* Commits the set when ok, else aborts it; true when the files are in place. */
 bool cpd_outset_finish(cpd_outset **o, bool ok, cpd_diags *d);
+/* Writes dir/name into the set: text and a final newline. False after adding an error. */
+bool cpd_outset_text(cpd_outset *o, const char *name, const char *text, cpd_diags *d);
+/* Flushes f, a file of the set opened as name, once it is all written; false after adding an
+ * error ("writing NAME failed: ...") when that or an earlier write failed. */
+bool cpd_outset_flushed(cpd_outset *o, FILE *f, const char *name, cpd_diags *d);
+
+/* ---- report.html and the terminal ---- */
+
+/* s as HTML text (also safe in a quoted attribute): & < > " ' escaped; NULL writes nothing. */
+void cpd_html(FILE *f, const char *s);
+/* Table cells: escaped text; a whole number; part/whole as a percentage with one decimal ("-"
+ * when whole is not positive). Numbers are right-aligned (class n). */
+void cpd_html_td(FILE *f, const char *s);
+void cpd_html_td_int(FILE *f, int x);
+void cpd_html_td_pct(FILE *f, double part, double whole);
+
+/* s in exactly width characters (UTF-8 code points, not bytes: names are not all ASCII), cut
+ * short or padded with spaces. */
+void cpd_put_name(FILE *out, const char *s, int width);
 
 #endif

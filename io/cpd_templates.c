@@ -1,8 +1,10 @@
-/* cpd_templates.c — deploy's and inset's template input files: headers, example rows, default
- * settings. */
+/* cpd_templates.c — the jobs' template input files: headers, example rows, default settings,
+ * and for onboard the trust's model programme. */
 #include "cpd_templates.h"
 
 #include "cpd_csv.h"
+#include "cpd_generate.h"
+#include "cpd_onboard_io.h"
 #include "cpd_json.h"
 #include "cpd_out.h"
 #include "cpd_scenario.h"
@@ -13,7 +15,7 @@
 
 /* ---- local ---- */
 
-enum { MAX_COLS = 12, MAX_ROWS = 4 };
+enum { MAX_COLS = 12, MAX_ROWS = 4, MAX_TEMPLATES = 8 };
 
 /* A template CSV: the header with every column the loader reads (optional ones included, so
  * the user sees them), then example rows that together make a scenario `check` accepts. */
@@ -101,12 +103,12 @@ static bool write_json(FILE *f, bool inset)
     return ok;
 }
 
-/* Reports every template file already in dir; true when there is one. */
-static bool any_exists(const char *dir, const csv_template *t, int n, cpd_diags *d)
+/* Reports every file of names[0..n) already in dir; true when there is one. */
+static bool names_exist(const char *dir, const char *const *names, int n, cpd_diags *d)
 {
     bool any = false;
-    for (int i = 0; i <= n; i++) {
-        const char *name = i < n ? t[i].file : "scenario.json";
+    for (int i = 0; i < n; i++) {
+        const char *name = names[i];
         size_t len = strlen(dir) + strlen(name) + 2;
         char *path = cpd_xmalloc(len);
         snprintf(path, len, "%s/%s", dir, name);
@@ -118,6 +120,16 @@ static bool any_exists(const char *dir, const csv_template *t, int n, cpd_diags 
         free(path);
     }
     return any;
+}
+
+/* Reports every template file (and scenario.json) already in dir; true when there is one. */
+static bool any_exists(const char *dir, const csv_template *t, int n, cpd_diags *d)
+{
+    const char *names[MAX_TEMPLATES + 1];
+    for (int i = 0; i < n; i++)
+        names[i] = t[i].file;
+    names[n] = "scenario.json";
+    return names_exist(dir, names, n + 1, d);
 }
 
 static cpd_code write_templates(const char *dir, const csv_template *t, int n, bool inset,
@@ -157,4 +169,51 @@ cpd_code cpd_write_deploy_templates(const char *dir, cpd_diags *d)
 cpd_code cpd_write_inset_templates(const char *dir, cpd_diags *d)
 {
     return write_templates(dir, inset_csv, NINSET_CSV, true, d);
+}
+
+/* A joining school and one of the trust's, a few of the new school's staff, the trust's shared
+ * people and the model programme: a folder `check` accepts and `onboard` schedules. */
+static cpd_onboard *onboard_example(void)
+{
+    cpd_scenario *s = cpd_scenario_new();
+    s->name = cpd_strdup("Example trust — onboarding a joining school");
+    cpd_scenario_add_school(s, "SCH1", "Example Primary School", false);
+    cpd_scenario_add_school(s, "SCH2", "Example Academy", true);
+    cpd_scenario_init_travel(s, s->params.default_travel_minutes);
+    static const char *const people[][3] = {
+        {"T001", "Alex Example", "headteacher"},  {"T002", "Sam Example", "senior_leader"},
+        {"T003", "Jo Example", "middle_leader"},  {"T004", "Kim Example", "teacher"},
+        {"T005", "Lee Example", "ect"},
+    };
+    for (size_t i = 0; i < sizeof people / sizeof people[0]; i++) {
+        cpd_staff st = {.id = (char *)people[i][0], .name = (char *)people[i][1], .school = 1,
+                        .role = (char *)people[i][2]};
+        cpd_scenario_add_staff(s, &st);
+    }
+    cpd_onboard *p = cpd_onboard_new(&s);
+    static const char *const pool[][3] = {
+        {"LP01", "Pat Example", "lp"},          {"DOL01", "Chris Example", "dol"},
+        {"OT01", "Robin Example", "ot"},        {"SENCO1", "Morgan Example", "senco"},
+        {"EXEC1", "Jordan Example", "exec_head"},
+    };
+    for (size_t i = 0; i < sizeof pool / sizeof pool[0]; i++) {
+        cpd_resource r = {.id = (char *)pool[i][0], .name = (char *)pool[i][1],
+                          .role = (char *)pool[i][2], .days = 5, .school = 0};
+        cpd_onboard_add_resource(p, &r);
+    }
+    cpd_onboard_model_calendar(p);
+    cpd_onboard_model_programme(p);
+    return p;
+}
+
+cpd_code cpd_write_onboard_templates(const char *dir, cpd_diags *d)
+{
+    static const char *const names[] = {"schools.csv",    "staff.csv",     "travel.csv",
+                                        "activities.csv", "resources.csv", "scenario.json"};
+    if (names_exist(dir, names, sizeof names / sizeof names[0], d))
+        return CPD_EINPUT;
+    cpd_onboard *p = onboard_example();
+    bool ok = cpd_save_onboard(dir, p, d);
+    cpd_onboard_free(&p);
+    return ok ? CPD_OK : CPD_EINTERNAL;
 }

@@ -19,4 +19,9 @@ cpd_code cpd_write_deploy_templates(const char *dir, cpd_diags *d);
  * "inset" settings. */
 cpd_code cpd_write_inset_templates(const char *dir, cpd_diags *d);
 
+/* Writes onboard's templates into dir, the same way: schools.csv (one joining school),
+ * staff.csv, travel.csv, activities.csv (the trust's model programme, ready to edit),
+ * resources.csv (the shared people) and scenario.json with the "onboard" settings. */
+cpd_code cpd_write_onboard_templates(const char *dir, cpd_diags *d);
+
 #endif

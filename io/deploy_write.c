@@ -2,14 +2,11 @@
  * changes.csv, summary.json and report.html, written as one set (all or nothing). */
 #include "cpd_csv.h"
 #include "cpd_deploy_io.h"
+#include "cpd_io_util.h"
 #include "cpd_json.h"
 #include "cpd_out.h"
 
-#include <errno.h>
 #include <stdlib.h>
-#include <string.h>
-
-#define TRUST_ID "trust"
 
 typedef struct {
     const cpd_scenario *s;
@@ -20,7 +17,7 @@ typedef struct {
 
 static const char *base_id(const cpd_scenario *s, int school)
 {
-    return school == CPD_TRUST_SCHOOL ? TRUST_ID : s->schools[school].id;
+    return school == CPD_TRUST_SCHOOL ? CPD_TRUST_ID : s->schools[school].id;
 }
 
 static const char *yes_no(bool b) { return b ? "yes" : "no"; }
@@ -127,28 +124,6 @@ static void change_rows(cpd_csvw *w, const void *ctx)
 
 /* ---- local: report.html ---- */
 
-static void html(FILE *f, const char *s)
-{
-    for (; s && *s; s++) {
-        switch (*s) {
-        case '&': fputs("&amp;", f); break;
-        case '<': fputs("&lt;", f); break;
-        case '>': fputs("&gt;", f); break;
-        case '"': fputs("&quot;", f); break;
-        case '\'': fputs("&#39;", f); break;
-        default: fputc(*s, f);
-        }
-    }
-}
-
-/* A <td> with escaped text. */
-static void td(FILE *f, const char *s)
-{
-    fputs("<td>", f);
-    html(f, s);
-    fputs("</td>", f);
-}
-
 static void td_num(FILE *f, double x) { fprintf(f, "<td class=n>%.4g</td>", x); }
 
 static double jnum(const cJSON *o, const char *key)
@@ -157,27 +132,19 @@ static double jnum(const cJSON *o, const char *key)
     return cJSON_IsNumber(v) ? v->valuedouble : 0;
 }
 
-static void td_pct(FILE *f, double part, double whole)
-{
-    if (whole > 0)
-        fprintf(f, "<td class=n>%.1f%%</td>", 100 * part / whole);
-    else
-        fputs("<td class=n>-</td>", f);
-}
-
 static void report_head(FILE *f, const plan_view *v)
 {
     fputs("<!DOCTYPE html>\n<html lang=en><head><meta charset=utf-8>\n<title>CPD deployment: ", f);
-    html(f, v->s->name);
+    cpd_html(f, v->s->name);
     fputs("</title>\n<style>body{font-family:sans-serif;margin:2em;color:#222}"
           "table{border-collapse:collapse;margin:.5em 0 1.5em}"
           "td,th{border:1px solid #ccc;padding:.2em .6em;text-align:left}"
           "td.n{text-align:right}th{background:#eee}.st{font-size:1.1em}</style>\n"
           "</head><body>\n<h1>CPD deployment: ", f);
-    html(f, v->s->name);
+    cpd_html(f, v->s->name);
     fputs("</h1>\n<p class=st>Status: <b>", f);
     const cJSON *sum = v->summary;
-    html(f, cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(sum, "status")));
+    cpd_html(f, cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(sum, "status")));
     fputs("</b>", f);
     static const char *const keys[] = {"objective", "bound"};
     for (int i = 0; i < 2; i++) {
@@ -202,10 +169,10 @@ static void report_coverage(FILE *f, const plan_view *v)
     for (int l = CPD_NEED_INTENSIVE; l >= CPD_NEED_LIGHT; l--) {
         const cJSON *e = cJSON_GetObjectItemCaseSensitive(by_need, cpd_need_name((cpd_need)l));
         fputs("<tr>", f);
-        td(f, cpd_need_name((cpd_need)l));
+        cpd_html_td(f, cpd_need_name((cpd_need)l));
         td_num(f, jnum(e, "teachers"));
         td_num(f, jnum(e, "met"));
-        td_pct(f, jnum(e, "met"), jnum(e, "teachers"));
+        cpd_html_td_pct(f, jnum(e, "met"), jnum(e, "teachers"));
         fputs("</tr>\n", f);
     }
     const cJSON *ects = cJSON_GetObjectItemCaseSensitive(sum, "ects");
@@ -217,11 +184,11 @@ static void report_coverage(FILE *f, const plan_view *v)
     cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(sum, "coverage_by_school"))
     {
         fputs("<tr>", f);
-        td(f, cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(e, "school")));
-        td(f, cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(e, "name")));
+        cpd_html_td(f, cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(e, "school")));
+        cpd_html_td(f, cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(e, "name")));
         td_num(f, jnum(e, "needs"));
         td_num(f, jnum(e, "met"));
-        td_pct(f, jnum(e, "met"), jnum(e, "needs"));
+        cpd_html_td_pct(f, jnum(e, "met"), jnum(e, "needs"));
         fputs("</tr>\n", f);
     }
     fputs("</table>\n", f);
@@ -236,10 +203,10 @@ static void report_loads(FILE *f, const plan_view *v)
         const cpd_coach *k = &v->s->coaches[i];
         const cpd_coach_load *l = &v->p->loads[i];
         fputs("<tr>", f);
-        td(f, k->id);
-        td(f, k->name);
-        td(f, cpd_coach_role_name(k->role));
-        td(f, base_id(v->s, k->school));
+        cpd_html_td(f, k->id);
+        cpd_html_td(f, k->name);
+        cpd_html_td(f, cpd_coach_role_name(k->role));
+        cpd_html_td(f, base_id(v->s, k->school));
         td_num(f, l->hours_coaching + l->hours_travel);
         td_num(f, l->hours_available);
         td_num(f, l->hours_travel);
@@ -259,7 +226,7 @@ static void report_school(FILE *f, const plan_view *v, int school)
             continue;
         if (!any) {
             fputs("<h3>", f);
-            html(f, v->s->schools[school].name);
+            cpd_html(f, v->s->schools[school].name);
             fputs("</h3>\n<table><tr><th>teacher</th><th>support</th><th>need</th><th>coach</th>"
                   "<th>hours</th><th>notes</th></tr>\n", f);
             any = true;
@@ -267,12 +234,12 @@ static void report_school(FILE *f, const plan_view *v, int school)
         const cpd_staff *t = &v->s->staff[r->teacher];
         const cpd_coach *k = &v->s->coaches[r->coach];
         fputs("<tr>", f);
-        td(f, t->name);
-        td(f, cpd_service_name(r->service));
-        td(f, cpd_need_name(r->need));
-        td(f, k->name);
+        cpd_html_td(f, t->name);
+        cpd_html_td(f, cpd_service_name(r->service));
+        cpd_html_td(f, cpd_need_name(r->need));
+        cpd_html_td(f, k->name);
         td_num(f, r->hours);
-        td(f, r->pinned ? "pinned" : r->kept_previous ? "kept from last term" : "");
+        cpd_html_td(f, r->pinned ? "pinned" : r->kept_previous ? "kept from last term" : "");
         fputs("</tr>\n", f);
     }
     if (any)
@@ -285,11 +252,11 @@ static void report_lists(FILE *f, const plan_view *v)
     for (int i = 0; i < v->p->nchanges; i++) {
         const cpd_change *c = &v->p->changes[i];
         fputs("<li>", f);
-        html(f, change_coach(v->s, c->coach, c->coach_id));
+        cpd_html(f, change_coach(v->s, c->coach, c->coach_id));
         fputs(" &ndash; ", f);
-        html(f, c->teacher >= 0 ? v->s->staff[c->teacher].name : c->teacher_id);
+        cpd_html(f, c->teacher >= 0 ? v->s->staff[c->teacher].name : c->teacher_id);
         fputs(": ", f);
-        html(f, c->reason);
+        cpd_html(f, c->reason);
         fputs("</li>\n", f);
     }
     fputs("</ul>\n<h2>Unmet</h2>\n<ul>\n", f);
@@ -298,9 +265,9 @@ static void report_lists(FILE *f, const plan_view *v)
         if (r->coach >= 0)
             continue;
         fputs("<li>", f);
-        html(f, v->s->staff[r->teacher].name);
+        cpd_html(f, v->s->staff[r->teacher].name);
         fprintf(f, " (%s): ", cpd_service_name(r->service));
-        html(f, r->reason);
+        cpd_html(f, r->reason);
         fputs("</li>\n", f);
     }
     fputs("</ul>\n", f);
@@ -319,21 +286,7 @@ static bool write_report(cpd_outset *o, const plan_view *v, cpd_diags *d)
         report_school(f, v, i);
     report_lists(f, v);
     fputs("</body></html>\n", f);
-    if (fflush(f) == 0 && !ferror(f))
-        return true;
-    cpd_error(d, cpd_outset_dir(o), 0, 0, "writing report.html failed: %s", strerror(errno));
-    return false;
-}
-
-static bool write_summary(cpd_outset *o, const plan_view *v, cpd_diags *d)
-{
-    FILE *f = cpd_outset_open(o, "summary.json", d);
-    if (!f)
-        return false;
-    if (fputs(v->summary_text, f) >= 0 && fputc('\n', f) != EOF && fflush(f) == 0)
-        return true;
-    cpd_error(d, cpd_outset_dir(o), 0, 0, "writing summary.json failed: %s", strerror(errno));
-    return false;
+    return cpd_outset_flushed(o, f, "report.html", d);
 }
 
 /* ---- interface ---- */
@@ -353,7 +306,7 @@ bool cpd_write_deploy(const char *outdir, const cpd_scenario *s, const cpd_deplo
               cpd_outset_csv(o, "coach_load.csv", load_header, load_rows, &v, d) &&
               cpd_outset_csv(o, "unmet.csv", unmet_header, unmet_rows, &v, d) &&
               cpd_outset_csv(o, "changes.csv", changes_header, change_rows, &v, d) &&
-              write_summary(o, &v, d) && write_report(o, &v, d);
+              cpd_outset_text(o, "summary.json", v.summary_text, d) && write_report(o, &v, d);
     cJSON_Delete(v.summary);
     free(text);
     return cpd_outset_finish(&o, ok, d);

@@ -3,15 +3,14 @@
  * back for `verify`. */
 #include "cpd_csv.h"
 #include "cpd_inset_io.h"
+#include "cpd_io_util.h"
 #include "cpd_json.h"
 #include "cpd_out.h"
 #include "cpd_strmap.h"
 
-#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 /* ---- local: reading the plan ---- */
 
@@ -123,29 +122,14 @@ static double share(int part, int whole) { return whole ? (double)part / whole :
 
 static const char *status_name(const cpd_inset_plan *pl)
 {
-    if (!pl)
-        return "no_plan";
-    switch (pl->result.status) {
-    case CPD_SOLVE_OPTIMAL:
-        return "optimal";
-    case CPD_SOLVE_FEASIBLE:
-        return "feasible";
-    case CPD_SOLVE_NO_PLAN:
-        return "no_plan";
-    default:
-        return pl->nplaces > 0 ? "feasible" : "no_plan";
-    }
+    return cpd_json_status(pl ? &pl->result : NULL, pl && pl->nplaces > 0);
 }
 
 static bool has_plan(const cpd_inset_plan *pl) { return strcmp(status_name(pl), "no_plan") != 0; }
 
 static double known_gap(const cpd_inset_plan *pl)
 {
-    if (!has_plan(pl))
-        return NAN;
-    if (pl->result.status == CPD_SOLVE_OPTIMAL)
-        return pl->result.has_bound ? pl->result.gap : 0;
-    return pl->result.has_bound ? pl->result.gap : NAN;
+    return cpd_json_gap(pl ? &pl->result : NULL, pl && pl->nplaces > 0);
 }
 
 /* ---- local: summary.json ---- */
@@ -158,17 +142,6 @@ static void add_tally(cJSON *o, const tally *t)
     cpd_json_add_num(o, "top3_share", share(t->top3, t->places), 4);
     cJSON_AddNumberToObject(o, "worst_rank", t->worst);
     cJSON_AddNumberToObject(o, "outside_choices", t->outside);
-}
-
-static void add_solve(cJSON *o, const cpd_inset_plan *pl)
-{
-    cpd_json_add_num(o, "objective", pl && has_plan(pl) ? pl->result.objective : NAN, 4);
-    cpd_json_add_num(o, "bound", pl && pl->result.has_bound ? pl->result.bound : NAN, 4);
-    cpd_json_add_num(o, "gap", known_gap(pl), 6);
-    cpd_json_add_num(o, "seconds", pl ? pl->result.seconds : 0, 3);
-    cJSON_AddNumberToObject(o, "nodes", pl ? pl->result.nodes : 0);
-    cJSON_AddBoolToObject(o, "from_heuristic", pl && pl->result.from_heuristic);
-    cpd_json_add_num(o, "heuristic_objective", pl ? pl->heuristic_objective : NAN, 4);
 }
 
 static void add_groups(cJSON *o, const cpd_inset *p, const figures *f)
@@ -225,7 +198,8 @@ static cJSON *summary_object(const cpd_inset *p, const cpd_inset_plan *pl)
     else
         cJSON_AddNullToObject(o, "scenario");
     cJSON_AddStringToObject(o, "status", status_name(pl));
-    add_solve(o, pl);
+    cpd_json_add_solve(o, pl ? &pl->result : NULL, pl && pl->nplaces > 0,
+                       pl ? pl->heuristic_objective : NAN);
     cJSON_AddNumberToObject(o, "slots", p->params.nslots);
     cJSON_AddNumberToObject(o, "staff", f.all.staff);
     cJSON_AddNumberToObject(o, "places", f.all.places);
@@ -247,17 +221,6 @@ static cJSON *summary_object(const cpd_inset *p, const cpd_inset_plan *pl)
 }
 
 /* ---- local: the terminal table ---- */
-
-/* s in exactly width characters (UTF-8 code points), cut short or padded, then one space. */
-static void put_name(FILE *out, const char *s, int width)
-{
-    int n = 0;
-    const char *q = s;
-    for (; *q; q++)
-        if (((unsigned char)*q & 0xC0) != 0x80 && n++ == width)
-            break;
-    fprintf(out, "%.*s%*s ", (int)(q - s), s, width - (n > width ? width : n), "");
-}
 
 static void print_status(FILE *out, const cpd_inset *p, const cpd_inset_plan *pl)
 {
@@ -286,13 +249,15 @@ static void print_groups(FILE *out, const cpd_inset *p, const figures *f)
     fprintf(out, head, "staff", "places", "1st", "top 3", "worst", "outside");
     for (int i = 0; i < p->common->nschools; i++) {
         fprintf(out, "%-6s ", p->common->schools[i].id);
-        put_name(out, p->common->schools[i].name, 24);
+        cpd_put_name(out, p->common->schools[i].name, 24);
+        fputc(' ', out);
         print_tally(out, &f->school[i]);
     }
     fprintf(out, "\n%-31s ", "role");
     fprintf(out, head, "staff", "places", "1st", "top 3", "worst", "outside");
     for (int i = 0; i < f->nroles; i++) {
-        put_name(out, f->roles[i], 31);
+        cpd_put_name(out, f->roles[i], 31);
+        fputc(' ', out);
         print_tally(out, &f->role[i]);
     }
 }
@@ -325,7 +290,8 @@ static void print_fill(FILE *out, const cpd_inset *p, const cpd_inset_plan *pl)
     fputc('\n', out);
     for (int w = 0; w < p->nworkshops; w++) {
         fprintf(out, "%-8s ", p->workshops[w].id);
-        put_name(out, p->workshops[w].title, 29);
+        cpd_put_name(out, p->workshops[w].title, 29);
+        fputc(' ', out);
         for (int s = 1; s <= p->params.nslots; s++)
             fill_cell(out, p, pl, w, s);
         fputc('\n', out);
@@ -378,16 +344,11 @@ static void allocation_rows(cpd_csvw *w, const void *ctx)
 /* Names joined with "; ", for a register. */
 static char *join_names(const cpd_scenario *s, const int *who, int n)
 {
-    size_t len = 1;
+    cpd_strlist names = {0};
     for (int i = 0; i < n; i++)
-        len += strlen(s->staff[who[i]].name) + 2;
-    char *out = cpd_xmalloc(len);
-    out[0] = '\0';
-    for (int i = 0; i < n; i++) {
-        if (i)
-            strcat(out, "; ");
-        strcat(out, s->staff[who[i]].name);
-    }
+        cpd_strlist_add(&names, s->staff[who[i]].name);
+    char *out = cpd_io_join_list(&names, "; ");
+    cpd_strlist_clear(&names);
     return out;
 }
 
@@ -457,62 +418,20 @@ static void unmet_rows(cpd_csvw *w, const void *ctx)
 
 /* ---- local: report.html ---- */
 
-static void html(FILE *f, const char *s)
-{
-    for (; s && *s; s++) {
-        switch (*s) {
-        case '&':
-            fputs("&amp;", f);
-            break;
-        case '<':
-            fputs("&lt;", f);
-            break;
-        case '>':
-            fputs("&gt;", f);
-            break;
-        case '"':
-            fputs("&quot;", f);
-            break;
-        case '\'':
-            fputs("&#39;", f);
-            break;
-        default:
-            fputc(*s, f);
-        }
-    }
-}
-
-static void td(FILE *f, const char *s)
-{
-    fputs("<td>", f);
-    html(f, s);
-    fputs("</td>", f);
-}
-
-static void td_int(FILE *f, int x) { fprintf(f, "<td class=n>%d</td>", x); }
-
-static void td_pct(FILE *f, int part, int whole)
-{
-    if (whole > 0)
-        fprintf(f, "<td class=n>%.1f%%</td>", 100.0 * part / whole);
-    else
-        fputs("<td class=n>-</td>", f);
-}
-
 static void report_head(FILE *f, const plan_view *v, const figures *fg)
 {
     const char *name = v->p->common->name ? v->p->common->name : "";
     fputs("<!DOCTYPE html>\n<html lang=en><head><meta charset=utf-8>\n<title>Training day: ", f);
-    html(f, name);
+    cpd_html(f, name);
     fputs("</title>\n<style>body{font-family:sans-serif;margin:2em;color:#222}"
           "table{border-collapse:collapse;margin:.5em 0 1.5em}"
           "td,th{border:1px solid #ccc;padding:.2em .6em;text-align:left;vertical-align:top}"
           "td.n{text-align:right}th{background:#eee}.st{font-size:1.1em}</style>\n"
           "</head><body>\n<h1>Training day: ",
           f);
-    html(f, name);
+    cpd_html(f, name);
     fputs("</h1>\n<p class=st>Status: <b>", f);
-    html(f, status_name(v->pl));
+    cpd_html(f, status_name(v->pl));
     fputs("</b>", f);
     if (has_plan(v->pl))
         fprintf(f, " &middot; objective %.4f", v->pl->result.objective);
@@ -533,15 +452,15 @@ static void report_head(FILE *f, const plan_view *v, const figures *fg)
 static void report_row(FILE *f, const char *a, const char *b, const tally *t)
 {
     fputs("<tr>", f);
-    td(f, a);
+    cpd_html_td(f, a);
     if (b)
-        td(f, b);
-    td_int(f, t->staff);
-    td_int(f, t->places);
-    td_pct(f, t->first, t->places);
-    td_pct(f, t->top3, t->places);
-    td_int(f, t->worst);
-    td_int(f, t->outside);
+        cpd_html_td(f, b);
+    cpd_html_td_int(f, t->staff);
+    cpd_html_td_int(f, t->places);
+    cpd_html_td_pct(f, t->first, t->places);
+    cpd_html_td_pct(f, t->top3, t->places);
+    cpd_html_td_int(f, t->worst);
+    cpd_html_td_int(f, t->outside);
     fputs("</tr>\n", f);
 }
 
@@ -576,13 +495,13 @@ static void report_registers(FILE *f, const plan_view *v)
         else
             snprintf(slot, sizeof slot, "%d", r->start);
         fputs("<tr>", f);
-        td(f, ws->title);
+        cpd_html_td(f, ws->title);
         fprintf(f, "<td>%s</td>", slot);
-        td(f, r->cancelled ? "cancelled" : "held");
-        td_int(f, r->size);
-        td_int(f, ws->capacity);
-        td(f, fac);
-        td(f, names);
+        cpd_html_td(f, r->cancelled ? "cancelled" : "held");
+        cpd_html_td_int(f, r->size);
+        cpd_html_td_int(f, ws->capacity);
+        cpd_html_td(f, fac);
+        cpd_html_td(f, names);
         fputs("</tr>\n", f);
         free(fac);
         free(names);
@@ -597,11 +516,11 @@ static void report_unmet(FILE *f, const plan_view *v)
     for (int i = 0; i < v->pl->nunmet; i++) {
         const cpd_inset_unmet *u = &v->pl->unmet[i];
         fputs("<li>", f);
-        html(f, v->p->common->staff[u->staff].name);
+        cpd_html(f, v->p->common->staff[u->staff].name);
         if (u->slot > 0)
             fprintf(f, " (slot %d)", u->slot);
         fputs(": ", f);
-        html(f, u->reason);
+        cpd_html(f, u->reason);
         fputs("</li>\n", f);
     }
     fputs("</ul>\n", f);
@@ -619,21 +538,7 @@ static bool write_report(cpd_outset *o, const plan_view *v, cpd_diags *d)
     report_unmet(f, v);
     fputs("</body></html>\n", f);
     figures_free(&fg);
-    if (fflush(f) == 0 && !ferror(f))
-        return true;
-    cpd_error(d, cpd_outset_dir(o), 0, 0, "writing report.html failed: %s", strerror(errno));
-    return false;
-}
-
-static bool write_summary(cpd_outset *o, const plan_view *v, cpd_diags *d)
-{
-    FILE *f = cpd_outset_open(o, "summary.json", d);
-    if (!f)
-        return false;
-    if (fputs(v->summary_text, f) >= 0 && fputc('\n', f) != EOF && fflush(f) == 0)
-        return true;
-    cpd_error(d, cpd_outset_dir(o), 0, 0, "writing summary.json failed: %s", strerror(errno));
-    return false;
+    return cpd_outset_flushed(o, f, "report.html", d);
 }
 
 /* ---- local: reading a plan back ---- */
@@ -645,38 +550,10 @@ typedef struct {
     int *line; /* nstaff x nslots: the allocation.csv line of a place, 0 when not yet read */
 } reader;
 
-static cpd_csv *open_plan_file(const char *outdir, const char *name, cpd_diags *d,
-                               const cpd_csv_colspec *spec, size_t n, int *idx)
-{
-    size_t len = strlen(outdir) + strlen(name) + 2;
-    char *path = cpd_xmalloc(len);
-    snprintf(path, len, "%s%s%s", outdir,
-             strlen(outdir) && outdir[strlen(outdir) - 1] != '/' ? "/" : "", name);
-    cpd_csv *t = NULL;
-    struct stat st;
-    if (stat(path, &st) != 0)
-        cpd_error(d, path, 0, 0, "cannot open: %s", strerror(errno));
-    else if (S_ISDIR(st.st_mode))
-        cpd_error(d, path, 0, 0, "is a folder, expected a file");
-    else
-        t = cpd_csv_read(path, path, d);
-    free(path);
-    if (t && !cpd_csv_bind(t, spec, n, idx, d))
-        cpd_csv_free(&t);
-    return t;
-}
-
-/* A cell as text, without the quote a leading formula character was given. */
-static const char *plain(const cpd_csv *t, size_t r, int c)
-{
-    const char *v = c >= 0 ? cpd_csv_cell(t, r, c) : "";
-    return v[0] == '\'' && v[1] && strchr("=+-@\t\r", v[1]) ? v + 1 : v;
-}
-
 /* A staff or workshop id: its index; -1 (empty allowed for a workshop) or -2 after an error. */
 static int read_ref(reader *R, const cpd_csv *t, size_t r, int c, bool workshop)
 {
-    const char *id = plain(t, r, c);
+    const char *id = cpd_io_plan_cell(t, r, c);
     if (workshop && !*id)
         return -1;
     int i = cpd_strmap_get(workshop ? R->ws_ids : R->staff_ids, id);
@@ -704,7 +581,7 @@ static void read_allocation(reader *R, const char *outdir, cpd_inset_plan *pl)
         {"slot", true},          {"workshop", true},  {"title", false},  {"rank", true},
         {"facilitating", false}, {"mandatory", false}};
     int c[10];
-    cpd_csv *t = open_plan_file(outdir, "allocation.csv", R->d, spec, 10, c);
+    cpd_csv *t = cpd_io_open_table(outdir, "allocation.csv", false, spec, 10, c, R->d);
     for (size_t r = 0; t && r < cpd_csv_nrows(t); r++) {
         int staff = read_ref(R, t, r, c[0], false), slot = read_slot(R, t, r, c[4], false);
         int w = read_ref(R, t, r, c[5], true);
@@ -738,7 +615,7 @@ static void read_rosters(reader *R, const char *outdir, cpd_inset_plan *pl)
         {"start", false},   {"size", true},          {"capacity", false},
         {"status", true},   {"facilitators", false}, {"attendees", false}};
     int c[9], cap = 0;
-    cpd_csv *t = open_plan_file(outdir, "rosters.csv", R->d, spec, 9, c);
+    cpd_csv *t = cpd_io_open_table(outdir, "rosters.csv", false, spec, 9, c, R->d);
     for (size_t r = 0; t && r < cpd_csv_nrows(t); r++) {
         int w = read_ref(R, t, r, c[0], true), slot = read_slot(R, t, r, c[2], false);
         if (w == -1)
@@ -746,7 +623,7 @@ static void read_rosters(reader *R, const char *outdir, cpd_inset_plan *pl)
         int start = c[3] >= 0 ? read_slot(R, t, r, c[3], false) : slot;
         long size = 0;
         bool ok = cpd_csv_int(t, r, c[4], "size", 0, 1000000, &size, R->d);
-        const char *status = plain(t, r, c[6]);
+        const char *status = cpd_io_plan_cell(t, r, c[6]);
         bool cancelled = strcmp(status, "cancelled") == 0;
         if (!cancelled && strcmp(status, "held") != 0) {
             cpd_error(R->d, cpd_csv_name(t), cpd_csv_line(t, r), c[6] + 1,
@@ -768,7 +645,7 @@ static void read_unmet(reader *R, const char *outdir, cpd_inset_plan *pl)
     static const cpd_csv_colspec spec[] = {
         {"staff", true}, {"name", false}, {"slot", false}, {"workshop", false}, {"reason", true}};
     int c[5], cap = 0;
-    cpd_csv *t = open_plan_file(outdir, "unmet.csv", R->d, spec, 5, c);
+    cpd_csv *t = cpd_io_open_table(outdir, "unmet.csv", false, spec, 5, c, R->d);
     for (size_t r = 0; t && r < cpd_csv_nrows(t); r++) {
         int staff = read_ref(R, t, r, c[0], false), slot = read_slot(R, t, r, c[2], true);
         int w = c[3] >= 0 ? read_ref(R, t, r, c[3], true) : -1;
@@ -777,7 +654,8 @@ static void read_unmet(reader *R, const char *outdir, cpd_inset_plan *pl)
         if (pl->nunmet == cap)
             pl->unmet =
                 cpd_xrealloc(pl->unmet, (size_t)(cap = cap ? 2 * cap : 32) * sizeof *pl->unmet);
-        pl->unmet[pl->nunmet++] = (cpd_inset_unmet){staff, slot, w, cpd_strdup(plain(t, r, c[4]))};
+        pl->unmet[pl->nunmet++] =
+            (cpd_inset_unmet){staff, slot, w, cpd_strdup(cpd_io_plan_cell(t, r, c[4]))};
     }
     cpd_csv_free(&t);
 }
@@ -818,7 +696,7 @@ bool cpd_write_inset(const char *outdir, const cpd_inset *p, const cpd_inset_pla
               cpd_outset_csv(o, "allocation.csv", allocation_header, allocation_rows, &v, d) &&
               cpd_outset_csv(o, "rosters.csv", roster_header, roster_rows, &v, d) &&
               cpd_outset_csv(o, "unmet.csv", unmet_header, unmet_rows, &v, d) &&
-              write_summary(o, &v, d) && write_report(o, &v, d);
+              cpd_outset_text(o, "summary.json", v.summary_text, d) && write_report(o, &v, d);
     cJSON_Delete(v.summary);
     free(text);
     return cpd_outset_finish(&o, ok, d);

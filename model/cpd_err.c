@@ -39,6 +39,13 @@ void *cpd_xrealloc(void *p, size_t n)
     return q;
 }
 
+void *cpd_grow(void *arr, int n, size_t size)
+{
+    if (n == 0 || (n & (n - 1)) == 0)
+        arr = cpd_xrealloc(arr, (size_t)(n ? 2 * n : 1) * size);
+    return arr;
+}
+
 char *cpd_strdup(const char *s)
 {
     if (!s)

@@ -57,5 +57,8 @@ char *cpd_strdup(const char *s);
 void *cpd_xmalloc(size_t n);
 void *cpd_xcalloc(size_t n, size_t size);
 void *cpd_xrealloc(void *p, size_t n);
+/* arr (holding n elements of size bytes) made room for one more: reallocated to double its
+ * length when n is 0 or a power of two, so n appends cost O(n) copying. Returns the array. */
+void *cpd_grow(void *arr, int n, size_t size);
 
 #endif

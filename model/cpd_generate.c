@@ -4,6 +4,8 @@
 #include "cpd_generate.h"
 
 #include "cpd_err.h"
+#include "cpd_rng.h"
+#include "generate_internal.h"
 
 #include <math.h>
 #include <stdint.h>
@@ -15,50 +17,6 @@
 #define CAPACITY_LOW 0.89  /* coaching hours offered (travel included), as a share of the */
 #define CAPACITY_HIGH 0.95 /* hours demanded: tight, as travel takes its share too */
 #define PREVIOUS_SHARE 0.6 /* needy teachers who had a coach last term */
-
-/* ---- local: the PRNG (splitmix64: tiny, fast, the same sequence on every machine) ---- */
-
-typedef struct {
-    uint64_t state;
-} rng;
-
-static uint64_t rng_next(rng *r)
-{
-    uint64_t z = (r->state += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-}
-
-/* Uniform in [0, 1), from the top 53 bits. */
-static double rng_unit(rng *r) { return (double)(rng_next(r) >> 11) * (1.0 / 9007199254740992.0); }
-
-/* Uniform in [lo, hi]. */
-static int rng_int(rng *r, int lo, int hi)
-{
-    return lo + (int)(rng_next(r) % (uint64_t)(hi - lo + 1));
-}
-
-/* An index drawn with probability proportional to w[i] (w >= 0); -1 when every weight is 0. */
-static int rng_weighted(rng *r, const double *w, int n)
-{
-    double total = 0;
-    for (int i = 0; i < n; i++)
-        total += w[i];
-    if (total <= 0)
-        return -1;
-    double x = rng_unit(r) * total;
-    int last = -1;
-    for (int i = 0; i < n; i++) {
-        if (w[i] <= 0)
-            continue;
-        last = i;
-        if (x < w[i])
-            return i;
-        x -= w[i];
-    }
-    return last;
-}
 
 /* ---- local: the vocabulary ---- */
 
@@ -87,26 +45,13 @@ static const char *const primary_kinds[] = {"Primary", "Primary School", "C of E
                                             "Junior School"};
 static const char *const secondary_kinds[] = {"Academy", "High School", "School", "College"};
 
-static const char *const first_names[] = {
-    "Amelia", "Oliver", "Isla",   "George", "Ava",    "Noah",   "Mia",    "Arthur",
-    "Ivy",    "Leo",    "Grace",  "Oscar",  "Freya",  "Harry",  "Lily",   "Jack",
-    "Emily",  "Charlie", "Sophie", "Thomas", "Ella",   "James",  "Poppy",  "William",
-    "Ruby",   "Henry",  "Evie",   "Samuel", "Chloe",  "Daniel", "Priya",  "Amir",
-    "Zara",   "Yusuf",  "Hannah", "Joseph", "Aisha",  "Kwame",  "Niamh",  "Rhys"};
-static const char *const last_names[] = {
-    "Smith",  "Jones",   "Taylor", "Brown",   "Williams", "Wilson", "Johnson", "Davies",
-    "Patel",  "Robinson", "Wright", "Thompson", "Evans",  "Walker", "White",   "Roberts",
-    "Green",  "Hall",    "Wood",   "Jackson", "Clarke",   "Khan",   "Hughes",  "Edwards",
-    "Lewis",  "Ahmed",   "Turner", "Hill",    "Moore",    "Cooper", "Ward",    "Morris",
-    "Begum",  "Okafor",  "Murphy", "Kelly",   "Shaw",     "Price",  "Baker",   "Nowak"};
-
 #define COUNT(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
 /* ---- local: the generator's state ---- */
 
 typedef struct {
     cpd_scenario *s;
-    rng r;
+    cpd_rng r;
     bool *primary;      /* per school */
     double *x, *y;      /* per school, km on the map */
     int *size;          /* per school: staff */
@@ -119,8 +64,7 @@ typedef struct {
 
 static void person_name(gen *g, char *buf, size_t len)
 {
-    snprintf(buf, len, "%s %s", first_names[rng_int(&g->r, 0, COUNT(first_names) - 1)],
-             last_names[rng_int(&g->r, 0, COUNT(last_names) - 1)]);
+    gen_person_name(&g->r, GEN_FIRST_NAMES_DEPLOY, buf, len);
 }
 
 static int subject_index(const char *name)
@@ -138,7 +82,7 @@ static void draw_areas(gen *g, cpd_strlist *l, int n)
     for (int i = 0; i < NFOCUS; i++)
         order[i] = i;
     for (int i = 0; i < n && i < NFOCUS; i++) {
-        int j = rng_int(&g->r, i, NFOCUS - 1);
+        int j = cpd_rng_int(&g->r, i, NFOCUS - 1);
         int t = order[i];
         order[i] = order[j];
         order[j] = t;
@@ -153,8 +97,8 @@ static void school_name(gen *g, int i, const int *perm, char *buf, size_t len)
     int np = COUNT(place_names), round = i / np;
     const char *place = place_names[perm[i % np]];
     const char *kind = g->primary[i]
-                           ? primary_kinds[rng_int(&g->r, 0, COUNT(primary_kinds) - 1)]
-                           : secondary_kinds[rng_int(&g->r, 0, COUNT(secondary_kinds) - 1)];
+                           ? primary_kinds[cpd_rng_int(&g->r, 0, COUNT(primary_kinds) - 1)]
+                           : secondary_kinds[cpd_rng_int(&g->r, 0, COUNT(secondary_kinds) - 1)];
     if (round == 0)
         snprintf(buf, len, "%s %s", place, kind);
     else if (round <= COUNT(place_qualifiers))
@@ -171,7 +115,7 @@ static void choose_primaries(gen *g, int n)
     for (int i = 0; i < n; i++)
         order[i] = i;
     for (int i = 0; i < n / 3; i++) {
-        int j = rng_int(&g->r, i, n - 1), t = order[i];
+        int j = cpd_rng_int(&g->r, i, n - 1), t = order[i];
         order[i] = order[j];
         order[j] = t;
         g->primary[order[i]] = true;
@@ -179,45 +123,20 @@ static void choose_primaries(gen *g, int n)
     free(order);
 }
 
-/* sqrt, not hypot: IEEE 754 rounds sqrt exactly, so every machine gets the same minutes. */
-static double minutes_between(double x1, double y1, double x2, double y2)
-{
-    double dx = x1 - x2, dy = y1 - y2;
-    return round(sqrt(dx * dx + dy * dy) * 1.5 + 5);
-}
-
-static void fill_travel(gen *g)
-{
-    cpd_scenario *s = g->s;
-    int n = s->nschools;
-    cpd_scenario_init_travel(s, s->params.default_travel_minutes);
-    for (int i = 0; i < n; i++) {
-        s->trust_travel[i] = minutes_between(g->x[i], g->y[i], MAP_KM / 2, MAP_KM / 2);
-        for (int j = 0; j < n; j++)
-            s->travel[i * n + j] = i == j ? 0 : minutes_between(g->x[i], g->y[i], g->x[j], g->y[j]);
-    }
-}
-
 static void make_schools(gen *g, int n)
 {
-    int np = COUNT(place_names), perm[COUNT(place_names)];
-    for (int i = 0; i < np; i++)
-        perm[i] = i;
-    for (int i = np - 1; i > 0; i--) {
-        int j = rng_int(&g->r, 0, i), t = perm[i];
-        perm[i] = perm[j];
-        perm[j] = t;
-    }
+    int perm[COUNT(place_names)];
+    cpd_rng_permutation(&g->r, perm, COUNT(place_names));
     choose_primaries(g, n);
     for (int i = 0; i < n; i++) {
         char id[32], name[128];
         snprintf(id, sizeof id, "SCH%02d", i + 1);
         school_name(g, i, perm, name, sizeof name);
         cpd_scenario_add_school(g->s, id, name, false);
-        g->x[i] = rng_unit(&g->r) * MAP_KM;
-        g->y[i] = rng_unit(&g->r) * MAP_KM;
+        g->x[i] = cpd_rng_unit(&g->r) * MAP_KM;
+        g->y[i] = cpd_rng_unit(&g->r) * MAP_KM;
     }
-    fill_travel(g);
+    gen_travel_from_map(g->s, g->x, g->y, MAP_KM);
 }
 
 /* ---- local: staff ---- */
@@ -229,7 +148,7 @@ static void size_schools(gen *g, int nstaff)
     int n = g->s->nschools;
     double *w = cpd_xcalloc((size_t)n, sizeof(double)), total = 0;
     for (int i = 0; i < n; i++) {
-        w[i] = g->primary[i] ? 0.7 + 0.6 * rng_unit(&g->r) : 2.4 + 1.2 * rng_unit(&g->r);
+        w[i] = g->primary[i] ? 0.7 + 0.6 * cpd_rng_unit(&g->r) : 2.4 + 1.2 * cpd_rng_unit(&g->r);
         total += w[i];
     }
     int given = 0;
@@ -267,7 +186,7 @@ static const char *draw_role(gen *g, bool first_in_school)
 {
     if (first_in_school)
         return "headteacher";
-    double u = rng_unit(&g->r);
+    double u = cpd_rng_unit(&g->r);
     return u < 0.05 ? "ect"
            : u < 0.17 ? "middle_leader"
            : u < 0.21 ? "senior_leader"
@@ -280,7 +199,7 @@ static cpd_need draw_need(gen *g, const char *role)
 {
     if (strcmp(role, "headteacher") == 0)
         return CPD_NEED_NONE;
-    double u = rng_unit(&g->r);
+    double u = cpd_rng_unit(&g->r);
     return u < 0.60 ? CPD_NEED_NONE
            : u < 0.80 ? CPD_NEED_LIGHT
            : u < 0.93 ? CPD_NEED_STANDARD
@@ -295,10 +214,10 @@ static void draw_subjects(gen *g, cpd_staff *st, bool primary)
         cpd_strlist_add(&st->subjects, subject_names[PRIMARY]);
         return;
     }
-    int a = rng_weighted(&g->r, subject_weights, NSECONDARY);
+    int a = cpd_rng_weighted(&g->r, subject_weights, NSECONDARY);
     cpd_strlist_add(&st->subjects, subject_names[a]);
-    if (rng_unit(&g->r) < 0.12) {
-        int b = rng_weighted(&g->r, subject_weights, NSECONDARY);
+    if (cpd_rng_unit(&g->r) < 0.12) {
+        int b = cpd_rng_weighted(&g->r, subject_weights, NSECONDARY);
         if (b != a)
             cpd_strlist_add(&st->subjects, subject_names[b]);
     }
@@ -329,8 +248,8 @@ static void make_staff(gen *g, int nstaff)
             draw_subjects(g, &st, g->primary[sc]);
             st.need = draw_need(g, st.role);
             draw_areas(g, &st.focus,
-                       st.need != CPD_NEED_NONE ? rng_int(&g->r, 1, 2)
-                                                : (rng_unit(&g->r) < 0.3 ? 1 : 0));
+                       st.need != CPD_NEED_NONE ? cpd_rng_int(&g->r, 1, 2)
+                                                : (cpd_rng_unit(&g->r) < 0.3 ? 1 : 0));
             cpd_scenario_add_staff(g->s, &st);
             count_demand(g, &g->s->staff[g->s->nstaff - 1]);
         }
@@ -349,14 +268,14 @@ static int pick_subject(gen *g, bool secondary, bool primary, unsigned skip)
         if (kind_ok && !(skip & (1u << i)))
             w[i] = fmax(0, CAPACITY_HIGH * g->demand[i] - g->supply[i]);
     }
-    int k = rng_weighted(&g->r, w, NSUBJECTS);
+    int k = cpd_rng_weighted(&g->r, w, NSUBJECTS);
     if (k >= 0)
         return k;
     for (int i = 0; i < NSUBJECTS; i++) {
         bool kind_ok = i == PRIMARY ? primary : secondary;
         w[i] = kind_ok && !(skip & (1u << i)) ? (i == PRIMARY ? 10 : subject_weights[i]) : 0;
     }
-    return rng_weighted(&g->r, w, NSUBJECTS);
+    return cpd_rng_weighted(&g->r, w, NSUBJECTS);
 }
 
 /* A school drawn by size, of the kind asked (primary or secondary); -1 when there is none. */
@@ -367,7 +286,7 @@ static int pick_school(gen *g, int kind)
     for (int i = 0; i < n; i++)
         if (kind < 0 || g->primary[i] == (kind == 1))
             w[i] = g->size[i];
-    int k = rng_weighted(&g->r, w, n);
+    int k = cpd_rng_weighted(&g->r, w, n);
     free(w);
     return k;
 }
@@ -402,15 +321,18 @@ static void make_dols(gen *g, cpd_coach *out, int *n)
         want = NSECONDARY;
     unsigned used = 0;
     for (int k = 0; k < want && any_school(g, false); k++) {
-        double h = rng_int(&g->r, 8, 14);
+        double h = cpd_rng_int(&g->r, 8, 14);
         if (g->supply_total + h > CAPACITY_HIGH * g->demand_total)
             break;
         int sub = pick_subject(g, true, false, used);
         used |= 1u << sub;
-        cpd_coach c = {.role = CPD_COACH_DOL, .school = CPD_TRUST_SCHOOL, .hours = h,
-                       .max_coachees = rng_int(&g->r, 10, 16), .max_schools = rng_int(&g->r, 3, 5)};
+        cpd_coach c = {.role = CPD_COACH_DOL,
+                       .school = CPD_TRUST_SCHOOL,
+                       .hours = h,
+                       .max_coachees = cpd_rng_int(&g->r, 10, 16),
+                       .max_schools = cpd_rng_int(&g->r, 3, 5)};
         cpd_strlist_add(&c.subjects, subject_names[sub]);
-        draw_areas(g, &c.expertise, rng_int(&g->r, 2, 3));
+        draw_areas(g, &c.expertise, cpd_rng_int(&g->r, 2, 3));
         out[(*n)++] = c;
         g->supply[sub] += h; /* counted now so the next picks see it; re-added at the end */
         g->supply_total += h;
@@ -422,15 +344,18 @@ static void make_ots(gen *g, cpd_coach *out, int *n)
 {
     int want = (int)lround(g->s->nstaff / 100.0);
     for (int k = 0; k < want; k++) {
-        double h = rng_int(&g->r, 3, 6);
+        double h = cpd_rng_int(&g->r, 3, 6);
         if (g->supply_total + h > CAPACITY_HIGH * g->demand_total)
             break;
         int sc = pick_school(g, -1);
         int sub = g->primary[sc] ? PRIMARY : pick_subject(g, true, false, 0);
-        cpd_coach c = {.role = CPD_COACH_OT, .school = sc, .hours = h,
-                       .max_coachees = rng_int(&g->r, 3, 6), .max_schools = rng_int(&g->r, 1, 2)};
+        cpd_coach c = {.role = CPD_COACH_OT,
+                       .school = sc,
+                       .hours = h,
+                       .max_coachees = cpd_rng_int(&g->r, 3, 6),
+                       .max_schools = cpd_rng_int(&g->r, 1, 2)};
         cpd_strlist_add(&c.subjects, subject_names[sub]);
-        draw_areas(g, &c.expertise, rng_int(&g->r, 1, 2));
+        draw_areas(g, &c.expertise, cpd_rng_int(&g->r, 1, 2));
         out[(*n)++] = c;
         g->supply[sub] += h;
         g->supply_total += h;
@@ -440,7 +365,7 @@ static void make_ots(gen *g, cpd_coach *out, int *n)
 /* LP hours: 6-16, but the last one only what is left to reach the capacity aimed at. */
 static double lp_hours(gen *g)
 {
-    double h = rng_int(&g->r, 6, 16), room = CAPACITY_HIGH * g->demand_total - g->supply_total;
+    double h = cpd_rng_int(&g->r, 6, 16), room = CAPACITY_HIGH * g->demand_total - g->supply_total;
     if (h > room) {
         h = floor(room * 2) / 2;
         if (h + g->supply_total < CAPACITY_LOW * g->demand_total)
@@ -459,19 +384,22 @@ static void make_lps(gen *g, cpd_coach *out, int *n, int cap)
         if (h <= 0)
             break;
         int sub = pick_subject(g, has_secondary, has_primary, 0);
-        cpd_coach c = {.role = CPD_COACH_LP, .school = CPD_TRUST_SCHOOL, .hours = h,
-                       .max_coachees = rng_int(&g->r, 8, 14), .max_schools = rng_int(&g->r, 2, 4)};
-        if (rng_unit(&g->r) >= 0.4)
+        cpd_coach c = {.role = CPD_COACH_LP,
+                       .school = CPD_TRUST_SCHOOL,
+                       .hours = h,
+                       .max_coachees = cpd_rng_int(&g->r, 8, 14),
+                       .max_schools = cpd_rng_int(&g->r, 2, 4)};
+        if (cpd_rng_unit(&g->r) >= 0.4)
             c.school = pick_school(g, sub == PRIMARY ? 1 : 0);
         if (c.school < 0)
             c.school = CPD_TRUST_SCHOOL;
         cpd_strlist_add(&c.subjects, subject_names[sub]);
-        if (sub != PRIMARY && rng_unit(&g->r) < 0.4) {
+        if (sub != PRIMARY && cpd_rng_unit(&g->r) < 0.4) {
             int second = pick_subject(g, true, false, 1u << sub);
             if (second >= 0)
                 cpd_strlist_add(&c.subjects, subject_names[second]);
         }
-        draw_areas(g, &c.expertise, rng_int(&g->r, 2, 3));
+        draw_areas(g, &c.expertise, cpd_rng_int(&g->r, 2, 3));
         out[(*n)++] = c;
         for (int i = 0; i < c.subjects.n; i++)
             g->supply[subject_index(c.subjects.items[i])] += h / c.subjects.n;
@@ -516,7 +444,7 @@ static int add_support_coach(gen *g, cpd_coach_role role, const char *prefix, in
     person_name(g, name, sizeof name);
     cpd_coach c = {.id = id, .name = name, .role = role, .school = school, .hours = hours,
                    .max_schools = 1, .provides = cpd_coach_role_default_provides(role)};
-    draw_areas(g, &c.expertise, rng_int(&g->r, 1, 2));
+    draw_areas(g, &c.expertise, cpd_rng_int(&g->r, 1, 2));
     return cpd_scenario_add_coach(g->s, &c);
 }
 
@@ -532,9 +460,9 @@ static void make_mentors(gen *g)
             const cpd_staff *st = &g->s->staff[t];
             if (st->school != sc || !st->is_ect)
                 continue;
-            if (last < 0 || taken >= 2 || rng_unit(&g->r) >= 0.15) {
+            if (last < 0 || taken >= 2 || cpd_rng_unit(&g->r) >= 0.15) {
                 last = add_support_coach(g, CPD_COACH_MENTOR, "MEN", ++number, sc,
-                                         rng_int(&g->r, 1, 3));
+                                         cpd_rng_int(&g->r, 1, 3));
                 taken = 0;
             }
             cpd_coach *m = &g->s->coaches[last];
@@ -556,12 +484,12 @@ static void make_senior_leaders(gen *g)
         int ects = 0;
         for (int t = 0; t < g->s->nstaff; t++)
             ects += g->s->staff[t].school == sc && g->s->staff[t].is_ect;
-        double h = rng_int(&g->r, 2, 4);
+        double h = cpd_rng_int(&g->r, 2, 4);
         add_support_coach(g, CPD_COACH_SENIOR_LEADER, "SL", ++number, sc,
                           fmax(h, ceil(ects * per_ect)));
-        if (!g->primary[sc] && g->size[sc] >= 70 && rng_unit(&g->r) < 0.5)
+        if (!g->primary[sc] && g->size[sc] >= 70 && cpd_rng_unit(&g->r) < 0.5)
             add_support_coach(g, CPD_COACH_SENIOR_LEADER, "SL", ++number, sc,
-                              rng_int(&g->r, 2, 4));
+                              cpd_rng_int(&g->r, 2, 4));
     }
 }
 
@@ -607,7 +535,7 @@ static int previous_coach(gen *g, last_term *lt, int t)
         if (h >= 0)
             w[c] = 1.0 / (1.0 + trip_hours(g->s, &g->s->coaches[c], g->s->staff[t].school));
     }
-    int c = rng_weighted(&g->r, w, g->ncoaching);
+    int c = cpd_rng_weighted(&g->r, w, g->ncoaching);
     if (c >= 0) {
         int school = g->s->staff[t].school;
         lt->used[c] += added_hours(g, lt, c, t);
@@ -627,7 +555,7 @@ static int subject_coach(gen *g, int t)
     double *w = cpd_xcalloc((size_t)g->ncoaching + 1, sizeof(double));
     for (int c = 0; c < g->ncoaching; c++)
         w[c] = cpd_coach_shares_subject(&g->s->coaches[c], &g->s->staff[t]);
-    int c = rng_weighted(&g->r, w, g->ncoaching);
+    int c = cpd_rng_weighted(&g->r, w, g->ncoaching);
     free(w);
     return c;
 }
@@ -644,7 +572,7 @@ static void add_leavers(gen *g, int n)
     for (int k = 0; k < n && g->ncoaching > 0; k++) {
         char id[32];
         snprintf(id, sizeof id, "T%04d", base + k);
-        int c = rng_int(&g->r, 0, g->ncoaching - 1);
+        int c = cpd_rng_int(&g->r, 0, g->ncoaching - 1);
         cpd_scenario_add_previous(g->s, c, -1, g->s->coaches[c].id, id, 0);
     }
 }
@@ -652,7 +580,7 @@ static void add_leavers(gen *g, int n)
 /* A pair whose coach has left: an LP number past the last one. */
 static void add_coach_leaver(gen *g, const bool *paired)
 {
-    int start = rng_int(&g->r, 0, g->s->nstaff - 1);
+    int start = cpd_rng_int(&g->r, 0, g->s->nstaff - 1);
     for (int k = 0; k < g->s->nstaff; k++) {
         int t = (start + k) % g->s->nstaff;
         if (paired[t] || g->s->staff[t].need == CPD_NEED_NONE)
@@ -675,7 +603,7 @@ static void make_previous(gen *g)
     bool *paired = cpd_xcalloc((size_t)g->s->nstaff, sizeof(bool));
     for (int t = 0; t < g->s->nstaff; t++) {
         const cpd_staff *st = &g->s->staff[t];
-        double u = rng_unit(&g->r);
+        double u = cpd_rng_unit(&g->r);
         int c = -1;
         if (st->need != CPD_NEED_NONE && u < PREVIOUS_SHARE)
             c = previous_coach(g, &lt, t);
@@ -725,9 +653,9 @@ static void make_must_pins(gen *g)
         if (q->coach >= 0 && q->teacher >= 0 && s->staff[q->teacher].need != CPD_NEED_NONE)
             cand[n++] = i;
     }
-    int want = rng_int(&g->r, 2, 3);
+    int want = cpd_rng_int(&g->r, 2, 3);
     for (int k = 0; k < want && k < n; k++) {
-        int j = rng_int(&g->r, k, n - 1), tmp = cand[k];
+        int j = cpd_rng_int(&g->r, k, n - 1), tmp = cand[k];
         cand[k] = cand[j];
         cand[j] = tmp;
         cpd_scenario_add_pin(g->s, s->previous[cand[k]].coach, s->previous[cand[k]].teacher, true,
@@ -741,9 +669,9 @@ static void make_must_pins(gen *g)
 static void make_never_pins(gen *g)
 {
     const cpd_scenario *s = g->s;
-    int want = rng_int(&g->r, 2, 3), made = 0;
+    int want = cpd_rng_int(&g->r, 2, 3), made = 0;
     for (int tries = 0; tries < 200 && made < want; tries++) {
-        int t = rng_int(&g->r, 0, s->nstaff - 1), c = rng_int(&g->r, 0, g->ncoaching - 1);
+        int t = cpd_rng_int(&g->r, 0, s->nstaff - 1), c = cpd_rng_int(&g->r, 0, g->ncoaching - 1);
         if (s->staff[t].need == CPD_NEED_NONE ||
             !cpd_coach_shares_subject(&s->coaches[c], &s->staff[t]) ||
             is_previous(s, c, t) || is_pinned(s, c, t))
@@ -788,4 +716,44 @@ cpd_scenario *cpd_generate_deploy(int nstaff, int nschools, unsigned long seed)
     free(g.y);
     free(g.size);
     return g.s;
+}
+
+/* ---- shared with the other generators (generate_internal.h) ---- */
+
+static const char *const first_names[GEN_FIRST_NAMES] = {
+    "Amelia", "Oliver",  "Isla",    "George", "Ava",    "Noah",   "Mia",   "Arthur",
+    "Ivy",    "Leo",     "Grace",   "Oscar",  "Freya",  "Harry",  "Lily",  "Jack",
+    "Emily",  "Charlie", "Sophie",  "Thomas", "Ella",   "James",  "Poppy", "William",
+    "Ruby",   "Henry",   "Evie",    "Samuel", "Chloe",  "Daniel", "Priya", "Amir",
+    "Zara",   "Yusuf",   "Hannah",  "Joseph", "Aisha",  "Kwame",  "Niamh", "Rhys",
+    "Bethan", "Callum",  "Deborah", "Eilidh", "Fatima", "Gareth", "Helen", "Imran"};
+static const char *const last_names[] = {
+    "Smith", "Jones",    "Taylor", "Brown",    "Williams", "Wilson", "Johnson", "Davies",
+    "Patel", "Robinson", "Wright", "Thompson", "Evans",    "Walker", "White",   "Roberts",
+    "Green", "Hall",     "Wood",   "Jackson",  "Clarke",   "Khan",   "Hughes",  "Edwards",
+    "Lewis", "Ahmed",    "Turner", "Hill",     "Moore",    "Cooper", "Ward",    "Morris",
+    "Begum", "Okafor",   "Murphy", "Kelly",    "Shaw",     "Price",  "Baker",   "Nowak"};
+
+void gen_person_name(cpd_rng *r, int nfirst, char *buf, size_t len)
+{
+    snprintf(buf, len, "%s %s", first_names[cpd_rng_int(r, 0, nfirst - 1)],
+             last_names[cpd_rng_int(r, 0, COUNT(last_names) - 1)]);
+}
+
+/* sqrt, not hypot: IEEE 754 rounds sqrt exactly, so every machine gets the same minutes. */
+static double minutes_between(double x1, double y1, double x2, double y2)
+{
+    double dx = x1 - x2, dy = y1 - y2;
+    return round(sqrt(dx * dx + dy * dy) * 1.5 + 5);
+}
+
+void gen_travel_from_map(cpd_scenario *s, const double *x, const double *y, double km)
+{
+    int n = s->nschools;
+    cpd_scenario_init_travel(s, s->params.default_travel_minutes);
+    for (int i = 0; i < n; i++) {
+        s->trust_travel[i] = minutes_between(x[i], y[i], km / 2, km / 2);
+        for (int j = 0; j < n; j++)
+            s->travel[i * n + j] = i == j ? 0 : minutes_between(x[i], y[i], x[j], y[j]);
+    }
 }

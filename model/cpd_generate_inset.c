@@ -5,6 +5,7 @@
 #include "cpd_generate.h"
 
 #include "cpd_err.h"
+#include "cpd_rng.h"
 
 #include <math.h>
 #include <stdint.h>
@@ -18,24 +19,6 @@
 #define SEATS_HIGH 1.15
 #define MIN_SIZE_SHARE 0.12
 #define LENGTH2_SHARE 0.1
-
-/* ---- local: the PRNG (splitmix64, as in cpd_generate.c) ---- */
-
-typedef struct {
-    uint64_t state;
-} rng;
-
-static uint64_t rng_next(rng *r)
-{
-    uint64_t z = (r->state += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-}
-
-static double rng_unit(rng *r) { return (double)(rng_next(r) >> 11) * (1.0 / 9007199254740992.0); }
-
-static int rng_int(rng *r, int lo, int hi) { return lo + (int)(rng_next(r) % (uint64_t)(hi - lo + 1)); }
 
 /* ---- local: the programme ---- */
 
@@ -90,7 +73,7 @@ static const theme themes[] = {
 #define NTHEMES ((int)(sizeof themes / sizeof themes[0]))
 
 typedef struct {
-    rng r;
+    cpd_rng r;
     cpd_inset *p;
     int S;
     double *pop;        /* per workshop: how often it is chosen */
@@ -128,7 +111,7 @@ static cpd_scenario *common_of(int nstaff, int nschools, unsigned long seed)
  * two-slot workshop's runs do not overlap. */
 static unsigned draw_starts(gen *g, int len, double pop)
 {
-    int last = g->S - len + 1, k = rng_unit(&g->r) < 0.15 ? 1 : rng_int(&g->r, 2, 3);
+    int last = g->S - len + 1, k = cpd_rng_unit(&g->r) < 0.15 ? 1 : cpd_rng_int(&g->r, 2, 3);
     unsigned bits = 0;
     for (int pick = 0; pick < k; pick++) {
         int best = -1;
@@ -139,7 +122,7 @@ static unsigned draw_starts(gen *g, int len, double pop)
             for (int q = 1; q <= g->S; q++)
                 if ((bits >> (q - 1)) & 1u)
                     clash |= (((1u << len) - 1) << (q - 1)) & span;
-            double key = g->load[s - 1] + (len > 1 ? g->load[s] : 0) + 0.5 * rng_unit(&g->r);
+            double key = g->load[s - 1] + (len > 1 ? g->load[s] : 0) + 0.5 * cpd_rng_unit(&g->r);
             if (!clash && (best < 0 || key < best_key)) {
                 best = s;
                 best_key = key;
@@ -159,7 +142,7 @@ static int draw_facilitator(gen *g)
 {
     const cpd_scenario *s = g->p->common;
     for (int tries = 0; tries < 100; tries++) {
-        int t = rng_int(&g->r, 0, s->nstaff - 1);
+        int t = cpd_rng_int(&g->r, 0, s->nstaff - 1);
         if (g->facilitating[t] || strcmp(s->staff[t].role, "ect") == 0 ||
             (strcmp(s->staff[t].role, "support") == 0 && tries < 50))
             continue;
@@ -179,16 +162,16 @@ static void make_workshop(gen *g, int w)
     else
         snprintf(title, sizeof title, "%s (%d)", th->title, w / NTHEMES + 1);
     cpd_workshop k = {.id = id, .title = title, .length = 1};
-    if (w >= 4 && g->S >= 2 && rng_unit(&g->r) < LENGTH2_SHARE)
+    if (w >= 4 && g->S >= 2 && cpd_rng_unit(&g->r) < LENGTH2_SHARE)
         k.length = 2;
-    double u = rng_unit(&g->r);
+    double u = cpd_rng_unit(&g->r);
     g->pop[w] = th->mandatory ? 0.3 : th->audience ? 0.15 : 0.2 + 2.0 * u * u;
     k.starts = draw_starts(g, k.length, g->pop[w]);
     if (th->audience)
         cpd_strlist_add(&k.audience, th->audience);
     if (th->mandatory && w < NTHEMES)
         cpd_strlist_add(&k.mandatory_for, th->mandatory);
-    int nf = rng_unit(&g->r) < 0.2 ? 2 : 1; /* a lead and a co-deliverer, now and then */
+    int nf = cpd_rng_unit(&g->r) < 0.2 ? 2 : 1; /* a lead and a co-deliverer, now and then */
     k.facilitators = cpd_xmalloc(2 * sizeof(int));
     for (int i = 0; i < nf; i++) {
         int t = draw_facilitator(g);
@@ -230,7 +213,7 @@ static void size_rooms(gen *g)
 {
     cpd_inset *p = g->p;
     int T = p->common->nstaff;
-    double target = T * (SEATS_LOW + (SEATS_HIGH - SEATS_LOW) * rng_unit(&g->r)), runs_pop = 0;
+    double target = T * (SEATS_LOW + (SEATS_HIGH - SEATS_LOW) * cpd_rng_unit(&g->r)), runs_pop = 0;
     for (int w = 0; w < p->nworkshops; w++)
         runs_pop += g->pop[w] * __builtin_popcount(p->workshops[w].starts) * p->workshops[w].length;
     double c = target * g->S / fmax(runs_pop, 1e-9);
@@ -246,7 +229,7 @@ static void size_rooms(gen *g)
     for (int w = 0; w < p->nworkshops; w++)
         seat_the_mandatory(p, w);
     for (int w = 0; w < p->nworkshops; w++)
-        if (w >= 2 && rng_unit(&g->r) < MIN_SIZE_SHARE)
+        if (w >= 2 && cpd_rng_unit(&g->r) < MIN_SIZE_SHARE)
             p->workshops[w].min_size = p->workshops[w].capacity / 4 > 3 ? p->workshops[w].capacity / 4 : 3;
 }
 
@@ -264,15 +247,15 @@ static void make_preferences(gen *g)
     cpd_inset *p = g->p;
     double *w = cpd_xmalloc((size_t)p->nworkshops * sizeof(double) + 1);
     for (int t = 0; t < p->common->nstaff; t++) {
-        if (rng_unit(&g->r) < NO_PREFS)
+        if (cpd_rng_unit(&g->r) < NO_PREFS)
             continue;
-        int want = rng_unit(&g->r) < 0.8 ? MAX_CHOICES : rng_int(&g->r, 3, MAX_CHOICES - 1);
+        int want = cpd_rng_unit(&g->r) < 0.8 ? MAX_CHOICES : cpd_rng_int(&g->r, 3, MAX_CHOICES - 1);
         double total = 0;
         for (int k = 0; k < p->nworkshops; k++)
             total += w[k] = may_attend(p, t, k) ? g->pop[k] : 0;
         cpd_preference pr = {.staff = t, .choices = cpd_xmalloc(MAX_CHOICES * sizeof(int))};
         while (pr.nchoices < want && total > 1e-12) {
-            double x = rng_unit(&g->r) * total;
+            double x = cpd_rng_unit(&g->r) * total;
             int pick = -1;
             for (int k = 0; k < p->nworkshops && pick < 0; k++) {
                 if (w[k] > 0 && x < w[k])

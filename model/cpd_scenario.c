@@ -112,24 +112,16 @@ void cpd_scenario_free(cpd_scenario **sp)
     *sp = NULL;
 }
 
-/* Grows an array by one element when it is at a power of two (amortised doubling). */
-static void *grow(void *arr, int n, size_t size)
-{
-    if (n == 0 || (n & (n - 1)) == 0)
-        arr = cpd_xrealloc(arr, (size_t)(n ? 2 * n : 1) * size);
-    return arr;
-}
-
 int cpd_scenario_add_school(cpd_scenario *s, const char *id, const char *name, bool joining)
 {
-    s->schools = grow(s->schools, s->nschools, sizeof(cpd_school));
+    s->schools = cpd_grow(s->schools, s->nschools, sizeof(cpd_school));
     s->schools[s->nschools] = (cpd_school){cpd_strdup(id), cpd_strdup(name ? name : id), joining, 0};
     return s->nschools++;
 }
 
 int cpd_scenario_add_staff(cpd_scenario *s, const cpd_staff *st)
 {
-    s->staff = grow(s->staff, s->nstaff, sizeof(cpd_staff));
+    s->staff = cpd_grow(s->staff, s->nstaff, sizeof(cpd_staff));
     cpd_staff *t = &s->staff[s->nstaff];
     *t = *st;
     t->id = cpd_strdup(st->id);
@@ -140,7 +132,7 @@ int cpd_scenario_add_staff(cpd_scenario *s, const cpd_staff *st)
 
 int cpd_scenario_add_coach(cpd_scenario *s, const cpd_coach *c)
 {
-    s->coaches = grow(s->coaches, s->ncoaches, sizeof(cpd_coach));
+    s->coaches = cpd_grow(s->coaches, s->ncoaches, sizeof(cpd_coach));
     cpd_coach *k = &s->coaches[s->ncoaches];
     *k = *c;
     k->id = cpd_strdup(c->id);
@@ -151,14 +143,14 @@ int cpd_scenario_add_coach(cpd_scenario *s, const cpd_coach *c)
 void cpd_scenario_add_previous(cpd_scenario *s, int coach, int teacher, const char *coach_id,
                                const char *teacher_id, int line)
 {
-    s->previous = grow(s->previous, s->nprevious, sizeof(cpd_pair));
+    s->previous = cpd_grow(s->previous, s->nprevious, sizeof(cpd_pair));
     s->previous[s->nprevious++] =
         (cpd_pair){coach, teacher, cpd_strdup(coach_id), cpd_strdup(teacher_id), line};
 }
 
 void cpd_scenario_add_pin(cpd_scenario *s, int coach, int teacher, bool must, int line)
 {
-    s->pins = grow(s->pins, s->npins, sizeof(cpd_pin));
+    s->pins = cpd_grow(s->pins, s->npins, sizeof(cpd_pin));
     s->pins[s->npins++] = (cpd_pin){coach, teacher, must, line};
 }
 

@@ -11,6 +11,9 @@ ROOT=$(cd "$HERE/../.." && pwd)
 TRUST=$ROOT/scenarios/trust
 CASES=$ROOT/tests/cases
 CSVCOL=$HERE/csvcol.awk
+# the calendar checker built by make (libical); without it the .ics files are checked by shape
+ICS_CHECK=${ICS_CHECK:-}
+case $ICS_CHECK in /* | "") ;; *) ICS_CHECK=$(pwd)/$ICS_CHECK ;; esac
 SAN=${CPD_SANITIZED:-0}
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/cpd-e2e.XXXXXX") || exit 3
 trap 'rm -rf "$TMP"' EXIT
@@ -310,9 +313,9 @@ test_init() {
     expect_rc "init over existing files" 2
     expect_in "$TMP/err.txt" "init over existing files" "already exists"
     if cmp -s "$dir/staff.csv" "$TMP/staff.before"; then pass; else fail "init overwrote staff.csv"; fi
-    run init onboard "$TMP/tpl-onboard"
-    expect_rc "init onboard" 2
-    expect_in "$TMP/err.txt" "init onboard" "cpdplan: 'onboard' is not available yet in this version"
+    run init nonsense "$TMP/tpl-nonsense"
+    expect_rc "init nonsense" 2
+    expect_in "$TMP/err.txt" "init nonsense" "unknown job 'nonsense' (jobs: deploy, inset, onboard)"
 }
 
 # ---- (h) --export-model ----
@@ -365,11 +368,12 @@ test_usage() {
     expect_rc "inset on a deploy scenario" 2
     expect_in "$TMP/err.txt" "inset on a deploy scenario" "workshops.csv: cannot open"
     expect_no_output "inset on a deploy scenario" "$TMP/inset-on-trust"
-    run onboard "$TRUST"
-    expect_rc "onboard" 2
-    expect_in "$TMP/err.txt" "onboard" "not available yet"
-    run generate onboard "$TMP/x" --staff 10
-    expect_rc "generate onboard" 2
+    run onboard "$TRUST" -o "$TMP/onboard-on-trust"
+    expect_rc "onboard on a deploy scenario" 2
+    expect_in "$TMP/err.txt" "onboard on a deploy scenario" "activities.csv"
+    expect_no_output "onboard on a deploy scenario" "$TMP/onboard-on-trust"
+    run generate nonsense "$TMP/x" --staff 10
+    expect_rc "generate nonsense" 2
     run generate deploy "$TMP/x" --staff many
     expect_rc "generate --staff many" 2
     run verify "$TRUST" --plan "$TMP/no-such-plan"
@@ -501,6 +505,113 @@ test_inset() {
     expect_in "$TMP/err.txt" "deploy --strict" "--strict is an option of inset, not deploy"
 }
 
+# ---- (k) onboard: the bundled joining school, generated ones, verify, calendars, init ----
+
+# expect_onboard_plan WHAT OUT: every output of an onboarding plan, with the contract's columns,
+# and a calendar a real parser accepts, one event per scheduled task.
+expect_onboard_plan() {
+    for _f in schedule.csv schedule.ics unmet.csv summary.json report.html; do
+        if [ -s "$2/$_f" ]; then pass; else fail "$1: $_f missing or empty"; fi
+    done
+    [ -s "$2/schedule.csv" ] && expect_header "$2/schedule.csv" school activity day date resources staff
+    [ -s "$2/unmet.csv" ] && expect_header "$2/unmet.csv" school activity reason
+    for _key in job status objective bound gap seconds tasks placed late unplaced by_school \
+        by_resource; do
+        if grep -q "\"$_key\":" "$2/summary.json" 2>/dev/null; then
+            pass
+        else
+            fail "$1: summary.json has no '$_key'"
+        fi
+    done
+    if grep -q -i '</html>' "$2/report.html" 2>/dev/null; then pass; else fail "$1: report.html is not a whole HTML page"; fi
+    _events=$(($(wc -l <"$2/schedule.csv") - 1))
+    if [ -n "$ICS_CHECK" ]; then
+        if "$ICS_CHECK" "$2/schedule.ics" "$_events" >"$TMP/ics.txt" 2>&1; then
+            pass
+        else
+            fail "$1: schedule.ics rejected by libical: $(head -c 300 "$TMP/ics.txt")"
+        fi
+    else
+        _n=$(grep -c '^BEGIN:VEVENT' "$2/schedule.ics")
+        if [ "$_n" -eq "$_events" ]; then pass; else fail "$1: $_n events for $_events tasks"; fi
+    fi
+}
+
+# onboard_tamper WHAT AWK-PROGRAM: copies the plan, rewrites schedule.csv, expects breaches.
+onboard_tamper() {
+    t=$TMP/onboard-tamper
+    rm -rf "$t"
+    cp -R "$TMP/onboard-out" "$t"
+    awk -F ',' -v OFS=',' "$2" "$TMP/onboard-out/schedule.csv" >"$t/schedule.csv"
+    if cmp -s "$t/schedule.csv" "$TMP/onboard-out/schedule.csv"; then
+        fail "verify onboard ($1): the tampering changed nothing"
+        return
+    fi
+    run verify "$ONBOARD" --plan "$t"
+    expect_rc "verify onboard ($1)" 1
+    expect_in "$TMP/err.txt" "verify onboard ($1)" "breach"
+}
+
+test_onboard() {
+    ONBOARD=$ROOT/scenarios/onboard
+    out=$TMP/onboard-out
+    run onboard "$ONBOARD" -o "$out" --quiet
+    expect_rc "onboard school" 0
+    expect_onboard_plan "onboard school" "$out"
+    st=$(json_field "$out/summary.json" status)
+    if [ "$st" = optimal ]; then pass; else fail "onboard school: status '$st', expected optimal"; fi
+    job=$(json_field "$out/summary.json" job)
+    if [ "$job" = onboard ]; then pass; else fail "onboard school: summary job '$job'"; fi
+    expect_verified "onboard school" "$ONBOARD" "$out"
+    run onboard "$ONBOARD" -o "$TMP/onboard-again" --quiet
+    for _f in schedule.csv schedule.ics unmet.csv; do
+        if cmp -s "$out/$_f" "$TMP/onboard-again/$_f"; then pass; else fail "onboard school: $_f differs between two runs"; fi
+    done
+    run onboard "$ONBOARD" -o "$TMP/onboard-table"
+    expect_rc "onboard school (views)" 0
+    expect_in "$TMP/out.txt" "onboard school (views)" "Plan written to"
+    run onboard "$ONBOARD" -o "$TMP/onboard-json" --json
+    expect_rc "onboard school --json" 0
+    job=$(json_field "$TMP/out.txt" job)
+    if [ "$job" = onboard ]; then pass; else fail "onboard school --json: job '$job'"; fi
+    run check "$ONBOARD"
+    expect_rc "check onboard" 0
+    expect_in "$TMP/out.txt" "check onboard" "ok (1 joining school"
+    for ext in lp mps; do
+        run onboard "$ONBOARD" -o "$TMP/onboard-export" --quiet --export-model "$TMP/onboard.$ext"
+        expect_rc "onboard --export-model .$ext" 0
+        if [ -s "$TMP/onboard.$ext" ]; then pass; else fail "onboard --export-model .$ext: not written"; fi
+    done
+    # verify catches a tampered schedule: a task moved to a weekend-free but wrong day, a
+    # resource dropped
+    onboard_tamper "day moved" 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "day") c = i }
+        NR > 1 && !done { $c = ($c > 3 ? 1 : 20); done = 1 } { print }'
+    onboard_tamper "row dropped" 'NR == 2 { next } { print }'
+    # generated joining schools sharing the pool
+    if [ "$SAN" = 1 ]; then n=60; k=2; else n=120; k=3; fi
+    g=$TMP/onboard$n
+    run generate onboard "$g" --staff $n --schools $k --seed 1
+    expect_rc "generate onboard $n" 0
+    run onboard "$g" -o "$g/out" --quiet -t 20
+    expect_rc "onboard generated $n" 0
+    expect_onboard_plan "onboard generated $n" "$g/out"
+    expect_verified "onboard generated $n" "$g" "$g/out"
+    run generate onboard "$g" --staff $n --seed 1
+    expect_rc "generate onboard over existing files" 2
+    # templates
+    run init onboard "$TMP/tpl-onboard"
+    expect_rc "init onboard" 0
+    run check "$TMP/tpl-onboard"
+    expect_rc "check on onboard templates" 0
+    run onboard "$TMP/tpl-onboard" -o "$TMP/tpl-onboard/out" --quiet -t 10
+    expect_rc "onboard on templates" 0
+    expect_verified "onboard on templates" "$TMP/tpl-onboard" "$TMP/tpl-onboard/out"
+    run init onboard "$TMP/tpl-onboard"
+    expect_rc "init onboard over existing files" 2
+    run onboard "$ONBOARD" --strict
+    expect_rc "onboard --strict" 2
+}
+
 test_bundled
 test_generated
 test_determinism
@@ -511,6 +622,7 @@ test_init
 test_export
 test_usage
 test_inset
+test_onboard
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

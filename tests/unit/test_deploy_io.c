@@ -8,9 +8,9 @@
 #include <cmocka.h>
 
 #include "cpd_deploy_io.h"
+#include "test_util.h"
 
 #include <cJSON.h>
-#include <dirent.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -99,64 +99,6 @@ static cpd_deploy_plan *plan(void)
 
 /* ---- helpers ---- */
 
-static void rm_rf(const char *dir)
-{
-    DIR *dp = opendir(dir);
-    if (!dp)
-        return;
-    struct dirent *e;
-    while ((e = readdir(dp)) != NULL) {
-        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-            continue;
-        char path[512];
-        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-        struct stat st;
-        if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode))
-            rm_rf(path);
-        else
-            unlink(path);
-    }
-    closedir(dp);
-    rmdir(dir);
-}
-
-static int entries(const char *dir)
-{
-    DIR *dp = opendir(dir);
-    if (!dp)
-        return -1;
-    int n = 0;
-    struct dirent *e;
-    while ((e = readdir(dp)) != NULL)
-        n += strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
-    closedir(dp);
-    return n;
-}
-
-static char *slurp(const char *dir, const char *name)
-{
-    char path[256];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    char *buf = calloc(1, 1 << 16);
-    size_t n = fread(buf, 1, (1 << 16) - 1, f);
-    buf[n] = '\0';
-    fclose(f);
-    return buf;
-}
-
-static void put_text(const char *dir, const char *name, const char *text)
-{
-    char path[256];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    FILE *f = fopen(path, "wb");
-    assert_non_null(f);
-    fputs(text, f);
-    assert_int_equal(fclose(f), 0);
-}
-
 /* Line k (0-based) of text, copied into buf. */
 static const char *line_of(const char *text, int k, char *buf, size_t len)
 {
@@ -173,12 +115,8 @@ static const char *line_of(const char *text, int k, char *buf, size_t len)
 
 static bool has_diag(const cpd_diags *d, const char *text)
 {
-    char got[2048];
-    for (size_t i = 0; i < cpd_diags_len(d); i++) {
-        cpd_diag_format(cpd_diags_get(d, i), got, sizeof got);
-        if (strstr(got, text))
-            return true;
-    }
+    if (tu_has_diag(d, text))
+        return true;
     cpd_diags_print(d, stderr);
     return false;
 }
@@ -186,8 +124,7 @@ static bool has_diag(const cpd_diags *d, const char *text)
 static int setup(void **state)
 {
     fixture *f = calloc(1, sizeof *f);
-    strcpy(f->dir, "/tmp/cpd_test_dio_XXXXXX");
-    if (!mkdtemp(f->dir)) {
+    if (!f || !tu_mkdtemp(f->dir, sizeof f->dir, "cpd_test_dio")) {
         free(f);
         return -1;
     }
@@ -202,7 +139,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     fixture *f = *state;
-    rm_rf(f->dir);
+    tu_rm_rf(f->dir);
     cpd_deploy_plan_free(&f->p);
     cpd_scenario_free(&f->s);
     cpd_diags_free(&f->d);
@@ -225,7 +162,7 @@ static void test_deploy_io__deployment_csv(void **state)
 {
     fixture *f = *state;
     write_ok(f);
-    char *t = slurp(f->out, "deployment.csv");
+    char *t = tu_read(f->out, "deployment.csv", NULL);
     char buf[512];
     assert_non_null(t);
     assert_string_equal(line_of(t, 0, buf, sizeof buf),
@@ -247,14 +184,14 @@ static void test_deploy_io__load_unmet_and_changes_csv(void **state)
     fixture *f = *state;
     write_ok(f);
     char buf[512];
-    char *t = slurp(f->out, "coach_load.csv");
+    char *t = tu_read(f->out, "coach_load.csv", NULL);
     assert_string_equal(line_of(t, 0, buf, sizeof buf),
                         "coach,name,role,base,hours_used,hours_available,hours_coaching,"
                         "hours_travel,coachees,schools");
     assert_string_equal(line_of(t, 1, buf, sizeof buf), "LP1,Lee Page,lp,trust,5.75,6,4,1.75,2,2");
     assert_string_equal(line_of(t, 3, buf, sizeof buf), "SL1,Sue Lead,senior_leader,A,0,1,0,0,0,0");
     free(t);
-    t = slurp(f->out, "unmet.csv");
+    t = tu_read(f->out, "unmet.csv", NULL);
     assert_string_equal(line_of(t, 0, buf, sizeof buf),
                         "teacher,name,school,service,need,hours,reason");
     assert_string_equal(line_of(t, 1, buf, sizeof buf),
@@ -262,16 +199,15 @@ static void test_deploy_io__load_unmet_and_changes_csv(void **state)
     assert_string_equal(line_of(t, 2, buf, sizeof buf),
                         "T4,Dee <b>Bold</b> & Co,B,coaching,standard,2,no coach covers music");
     free(t);
-    t = slurp(f->out, "changes.csv");
-    assert_string_equal(t, "coach,teacher,new_coach,reason\nLP1,T4,,no coach has hours left\n");
-    free(t);
+    tu_assert_file(f->out, "changes.csv",
+                   "coach,teacher,new_coach,reason\nLP1,T4,,no coach has hours left\n");
 }
 
 static void test_deploy_io__summary_json_has_required_keys(void **state)
 {
     fixture *f = *state;
     write_ok(f);
-    char *t = slurp(f->out, "summary.json");
+    char *t = tu_read(f->out, "summary.json", NULL);
     cJSON *j = cJSON_Parse(t);
     assert_non_null(j);
     assert_string_equal(cJSON_GetObjectItem(j, "job")->valuestring, "deploy");
@@ -371,7 +307,7 @@ static void test_deploy_io__report_is_escaped_and_self_contained(void **state)
 {
     fixture *f = *state;
     write_ok(f);
-    char *t = slurp(f->out, "report.html");
+    char *t = tu_read(f->out, "report.html", NULL);
     assert_non_null(strstr(t, "<title>CPD deployment: Hand &lt;Built&gt; Trust</title>"));
     assert_non_null(strstr(t, "Dee &lt;b&gt;Bold&lt;/b&gt; &amp; Co"));
     assert_null(strstr(t, "<b>Bold"));
@@ -442,9 +378,10 @@ static void test_deploy_io__read_back_unknown_ids(void **state)
 {
     fixture *f = *state;
     write_ok(f);
-    put_text(f->out, "deployment.csv", "teacher,coach,hours,travel_minutes\nT1,LP1,3,50\n"
-                                       "T99,LP1,1,0\nT2,XX,1,0\n");
-    put_text(f->out, "coach_load.csv", "coach,hours_used,hours_available\nLP1,4,6\nLP1,1,6\n");
+    tu_put_text(f->out, "deployment.csv",
+                "teacher,coach,hours,travel_minutes\nT1,LP1,3,50\n"
+                "T99,LP1,1,0\nT2,XX,1,0\n");
+    tu_put_text(f->out, "coach_load.csv", "coach,hours_used,hours_available\nLP1,4,6\nLP1,1,6\n");
     cpd_deploy_plan *q = cpd_read_deploy_plan(f->out, f->s, f->d);
     assert_null(q);
     char want[256];
@@ -482,7 +419,7 @@ static void test_deploy_io__blocked_file_leaves_nothing(void **state)
     assert_int_equal(mkdir(blocker, 0755), 0);
     assert_false(cpd_write_deploy(f->out, f->s, f->p, f->d));
     assert_true(cpd_diags_errors(f->d) > 0);
-    assert_int_equal(entries(f->out), 1); /* the blocking folder only: no file, no temporary */
+    assert_int_equal(tu_entries(f->out), 1); /* the blocking folder only: no file, no temporary */
 }
 
 static void test_deploy_io__unwritable_dir_fails(void **state)
@@ -493,19 +430,19 @@ static void test_deploy_io__unwritable_dir_fails(void **state)
     assert_int_equal(mkdir(f->out, 0555), 0);
     assert_false(cpd_write_deploy(f->out, f->s, f->p, f->d));
     assert_true(cpd_diags_errors(f->d) > 0);
-    assert_int_equal(entries(f->out), 0);
+    assert_int_equal(tu_entries(f->out), 0);
     chmod(f->out, 0755);
 }
 
 static void test_deploy_io__out_dir_under_a_file_fails(void **state)
 {
     fixture *f = *state;
-    put_text(f->dir, "plain", "x");
+    tu_put_text(f->dir, "plain", "x");
     char out[160];
     snprintf(out, sizeof out, "%s/plain/out", f->dir);
     assert_false(cpd_write_deploy(out, f->s, f->p, f->d));
     assert_true(cpd_diags_errors(f->d) > 0);
-    assert_int_equal(entries(f->dir), 1);
+    assert_int_equal(tu_entries(f->dir), 1);
 }
 
 int main(void)

@@ -10,19 +10,15 @@
 
 #include "cpd_inset_io.h"
 #include "cpd_templates.h"
+#include "test_util.h"
 
-#include <dirent.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
-typedef struct {
-    char dir[64];
-    cpd_diags *d;
-} fixture;
+typedef tu_fixture fixture;
 
 static const char *const day_files[][2] = {
     {"schools.csv", "id,name\nS1,Alder School\nS2,Birch Academy\n"},
@@ -49,75 +45,12 @@ enum { NDAY = sizeof day_files / sizeof day_files[0] };
 
 /* ---- helpers ---- */
 
-static void put_at(const char *dir, const char *name, const char *text)
-{
-    char path[512];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    FILE *fp = fopen(path, "wb");
-    assert_non_null(fp);
-    assert_int_equal(fwrite(text, 1, strlen(text), fp), strlen(text));
-    assert_int_equal(fclose(fp), 0);
-}
-
 static void put_text(const fixture *f, const char *name, const char *text)
 {
-    put_at(f->dir, name, text);
+    tu_put_text(f->dir, name, text);
 }
 
-static void rm_rf(const char *dir)
-{
-    DIR *dp = opendir(dir);
-    if (!dp)
-        return;
-    struct dirent *e;
-    while ((e = readdir(dp)) != NULL) {
-        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-            continue;
-        char path[512];
-        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-        struct stat st;
-        if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
-            rm_rf(path);
-        else
-            unlink(path);
-    }
-    closedir(dp);
-    rmdir(dir);
-}
-
-static int setup(void **state)
-{
-    fixture *f = calloc(1, sizeof *f);
-    strcpy(f->dir, "/tmp/cpd-inset-io-XXXXXX");
-    if (!mkdtemp(f->dir))
-        return -1;
-    f->d = cpd_diags_new();
-    for (int i = 0; i < NDAY; i++)
-        put_text(f, day_files[i][0], day_files[i][1]);
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    fixture *f = *state;
-    rm_rf(f->dir);
-    cpd_diags_free(&f->d);
-    free(f);
-    return 0;
-}
-
-/* Whether some diagnostic, formatted, contains text. */
-static bool has_diag(const cpd_diags *d, const char *text)
-{
-    char buf[2048];
-    for (size_t i = 0; i < cpd_diags_len(d); i++) {
-        cpd_diag_format(cpd_diags_get(d, i), buf, sizeof buf);
-        if (strstr(buf, text))
-            return true;
-    }
-    return false;
-}
+static int setup(void **state) { return tu_setup(state, "cpd-inset-io", day_files, NDAY); }
 
 static void print_diags_on_fail(const cpd_diags *d) { cpd_diags_print(d, stderr); }
 
@@ -125,10 +58,10 @@ static void print_diags_on_fail(const cpd_diags *d) { cpd_diags_print(d, stderr)
 static void expect_error(fixture *f, const char *want)
 {
     cpd_inset *p = cpd_load_inset(f->dir, f->d);
-    if (p || !has_diag(f->d, want))
+    if (p || !tu_has_diag(f->d, want))
         print_diags_on_fail(f->d);
     assert_null(p);
-    assert_true(has_diag(f->d, want));
+    assert_true(tu_has_diag(f->d, want));
 }
 
 static const cpd_preference *pref_of(const cpd_inset *p, const char *staff)
@@ -216,8 +149,9 @@ static void test_inset_io__grid_headers(void **state)
     assert_string_equal(choice_id(p, t1, 0), "W4");
     assert_string_equal(choice_id(p, t1, 2), "W3");
     assert_int_equal(cpd_diags_len(f->d), 1); /* only the comments column is unknown */
-    assert_true(has_diag(f->d, "preferences.csv:1:7: warning: unknown column 'Choice 3 comments' "
-                               "ignored"));
+    assert_true(tu_has_diag(f->d,
+                            "preferences.csv:1:7: warning: unknown column 'Choice 3 comments' "
+                            "ignored"));
     cpd_inset_free(&p);
 }
 
@@ -245,8 +179,8 @@ static void test_inset_io__submitted_twice(void **state)
     assert_int_equal(t1->nchoices, 1);
     assert_string_equal(choice_id(p, t1, 0), "W3");
     assert_int_equal(t1->line, 4);
-    assert_true(has_diag(f->d, "preferences.csv:4:1: warning: T1 submitted twice (lines 2 and "
-                               "4); the later row is used"));
+    assert_true(tu_has_diag(f->d, "preferences.csv:4:1: warning: T1 submitted twice (lines 2 and "
+                                  "4); the later row is used"));
     cpd_inset_free(&p);
 }
 
@@ -265,15 +199,46 @@ static void test_inset_io__choices_ignored(void **state)
     const cpd_preference *t4 = pref_of(p, "T4");
     assert_int_equal(t4->nchoices, 1);
     assert_string_equal(choice_id(p, t4, 0), "W1");
-    assert_true(has_diag(f->d, "preferences.csv:2:2: warning: T4 (support) may not attend "
-                               "'Phonics'"));
-    assert_true(has_diag(f->d, "preferences.csv:2:3: warning: 'Old course' does not run this "
-                               "day; choice ignored"));
-    assert_true(has_diag(f->d, "preferences.csv:2:5: warning: 'Retrieval practice' is chosen "
-                               "again (choice 4)"));
+    assert_true(tu_has_diag(f->d, "preferences.csv:2:2: warning: T4 (support) may not attend "
+                                  "'Phonics'"));
+    assert_true(tu_has_diag(f->d, "preferences.csv:2:3: warning: 'Old course' does not run this "
+                                  "day; choice ignored"));
+    assert_true(tu_has_diag(f->d, "preferences.csv:2:5: warning: 'Retrieval practice' is chosen "
+                                  "again (choice 4)"));
     assert_int_equal(p->params.nslots, 2); /* scenario.json's */
     assert_int_equal(p->workshops[2].starts, 0u);
     cpd_inset_free(&p);
+}
+
+/* Windows editors save scenario.json with a UTF-8 byte-order mark: the "inset" and "solver"
+ * settings after it must still be read. */
+static void test_inset_io__settings_after_byte_order_mark(void **state)
+{
+    fixture *f = *state;
+    put_text(f, "scenario.json",
+             "\xEF\xBB\xBF{\n  \"name\": \"Test day\",\n"
+             "  \"inset\": {\"slots\": 3, \"rank_power\": 1.5, \"strict\": true},\n"
+             "  \"solver\": {\"time_limit\": 7}\n}\n");
+    cpd_inset *p = cpd_load_inset(f->dir, f->d);
+    if (!p)
+        print_diags_on_fail(f->d);
+    assert_non_null(p);
+    assert_int_equal(cpd_diags_len(f->d), 0);
+    assert_int_equal(p->params.nslots, 3); /* not the 2 workshops.csv's slots would give */
+    assert_true(fabs(p->params.rank_power - 1.5) < 1e-12);
+    assert_true(p->params.strict);
+    assert_true(p->params.time_limit == 7);
+    cpd_inset_free(&p);
+}
+
+/* ... and a bad one is reported at its line, counted as if the mark were not there. */
+static void test_inset_io__bad_setting_after_byte_order_mark(void **state)
+{
+    fixture *f = *state;
+    put_text(f, "scenario.json",
+             "\xEF\xBB\xBF{\n  \"name\": \"Test day\",\n"
+             "  \"inset\": {\"slots\": \"three\"}\n}\n");
+    expect_error(f, "scenario.json:3: inset.slots must be a number from 1 to 32");
 }
 
 static void test_inset_io__slots_from_workshops(void **state)
@@ -345,7 +310,7 @@ static void test_inset_io__bad_capacity(void **state)
     put_text(f, "preferences.csv", "staff,choice1\nT1,W1\n");
     expect_error(f, "workshops.csv:3:3: capacity must be a positive whole number, at most 100000 "
                     "(got '0')");
-    assert_true(has_diag(f->d, "workshops.csv:4:3: capacity must be a positive whole number"));
+    assert_true(tu_has_diag(f->d, "workshops.csv:4:3: capacity must be a positive whole number"));
 }
 
 static void test_inset_io__slot_outside_day(void **state)
@@ -388,12 +353,13 @@ static void test_inset_io__all_problems_at_once(void **state)
     put_text(f, "scenario.json", "{\"inset\": {\"slots\": \"three\", \"frobs\": 1}}\n");
     cpd_inset *p = cpd_load_inset(f->dir, f->d);
     assert_null(p);
-    assert_true(has_diag(f->d, "workshops.csv:2:3: capacity must be"));
-    assert_true(has_diag(f->d, "workshops.csv:2:4: facilitator 'X9'"));
-    assert_true(has_diag(f->d, "workshops.csv:3:1: duplicate workshop id 'W1' (first on line 2)"));
-    assert_true(has_diag(f->d, "preferences.csv:2:1: unknown staff 'T9'"));
-    assert_true(has_diag(f->d, "scenario.json:1: inset.slots must be a number from 1 to 32"));
-    assert_true(has_diag(f->d, "warning: unknown key 'inset.frobs' ignored"));
+    assert_true(tu_has_diag(f->d, "workshops.csv:2:3: capacity must be"));
+    assert_true(tu_has_diag(f->d, "workshops.csv:2:4: facilitator 'X9'"));
+    assert_true(
+        tu_has_diag(f->d, "workshops.csv:3:1: duplicate workshop id 'W1' (first on line 2)"));
+    assert_true(tu_has_diag(f->d, "preferences.csv:2:1: unknown staff 'T9'"));
+    assert_true(tu_has_diag(f->d, "scenario.json:1: inset.slots must be a number from 1 to 32"));
+    assert_true(tu_has_diag(f->d, "warning: unknown key 'inset.frobs' ignored"));
 }
 
 static void test_inset_io__no_staff_column(void **state)
@@ -401,7 +367,7 @@ static void test_inset_io__no_staff_column(void **state)
     fixture *f = *state;
     put_text(f, "preferences.csv", "who,choice1\nT1,W1\n");
     expect_error(f, "preferences.csv:1: missing column 'staff'");
-    assert_true(has_diag(f->d, "preferences.csv:1:1: warning: unknown column 'who' ignored"));
+    assert_true(tu_has_diag(f->d, "preferences.csv:1:1: warning: unknown column 'who' ignored"));
 }
 
 /* ---- writing a day back ---- */
@@ -473,7 +439,7 @@ static void test_inset_io__templates_load(void **state)
     assert_int_equal(p->npins, 1);
     cpd_inset_free(&p);
     assert_int_equal(cpd_write_inset_templates(dir, f->d), CPD_EINPUT); /* never overwrites */
-    assert_true(has_diag(f->d, "workshops.csv: already exists; init never overwrites a file"));
+    assert_true(tu_has_diag(f->d, "workshops.csv: already exists; init never overwrites a file"));
 }
 
 /* ---- a plan written and read back ---- */
@@ -522,19 +488,6 @@ static void free_hand_plan(cpd_inset_plan **pl)
     *pl = NULL;
 }
 
-static char *slurp(const char *dir, const char *name)
-{
-    char path[512];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    FILE *fp = fopen(path, "rb");
-    assert_non_null(fp);
-    static char buf[65536];
-    size_t n = fread(buf, 1, sizeof buf - 1, fp);
-    buf[n] = '\0';
-    fclose(fp);
-    return buf;
-}
-
 static void test_inset_io__write_and_read_back(void **state)
 {
     fixture *f = *state;
@@ -544,29 +497,33 @@ static void test_inset_io__write_and_read_back(void **state)
     char out[300];
     snprintf(out, sizeof out, "%s/out", f->dir);
     assert_true(cpd_write_inset(out, p, pl, f->d));
-    const char *alloc = slurp(out, "allocation.csv");
+    char *alloc = tu_read(out, "allocation.csv", NULL);
     assert_non_null(strstr(alloc, "staff,name,school,role,slot,workshop,title,rank,facilitating,"
                                   "mandatory\n"));
     assert_non_null(strstr(alloc, "T1,Ann Lee,S1,teacher,1,W3,Coaching conversations,2,no,no\n"));
     assert_non_null(strstr(alloc, "T2,Bob Carr,S1,ect,2,W2,PREVENT for ECTs,,no,yes\n"));
     assert_non_null(strstr(alloc, "T4,Dee Shah,S2,support,2,,,,no,no\n"));
     assert_non_null(strstr(alloc, "F1,Fay Gill,S1,teacher,1,W1,Retrieval practice,,yes,no\n"));
-    const char *rosters = slurp(out, "rosters.csv");
+    free(alloc);
+    char *rosters = tu_read(out, "rosters.csv", NULL);
     assert_non_null(strstr(rosters, "W1,Retrieval practice,1,1,1,3,held,Fay Gill,Bob Carr\n"));
     assert_non_null(strstr(rosters, "W3,Coaching conversations,1,1,1,4,cancelled,,\n"));
     assert_non_null(strstr(rosters, "W3,Coaching conversations,2,1,1,4,cancelled,,\n"));
     assert_non_null(strstr(rosters, "W4,Wellbeing walk,1,1,2,10,held,,Cat Dunn; Dee Shah\n"));
-    const char *unmet = slurp(out, "unmet.csv");
-    assert_string_equal(unmet, "staff,name,slot,workshop,reason\n"
-                               "T4,Dee Shah,2,,no seat left in slot 2\n");
-    const char *sum = slurp(out, "summary.json");
+    free(rosters);
+    tu_assert_file(out, "unmet.csv",
+                   "staff,name,slot,workshop,reason\nT4,Dee Shah,2,,no seat left in slot 2\n");
+    char *sum = tu_read(out, "summary.json", NULL);
     assert_non_null(strstr(sum, "\"job\":\t\"inset\""));
     assert_non_null(strstr(sum, "\"status\":\t\"optimal\""));
     assert_non_null(strstr(sum, "\"places\":\t6")); /* T1's two-slot run is one place */
     assert_non_null(strstr(sum, "\"first_choice_share\":\t0.1667"));
     assert_non_null(strstr(sum, "\"worst_rank\":\t2"));
     assert_non_null(strstr(sum, "\"cancellations\":\t1"));
-    assert_non_null(strstr(slurp(out, "report.html"), "</html>"));
+    free(sum);
+    char *report = tu_read(out, "report.html", NULL);
+    assert_non_null(strstr(report, "</html>"));
+    free(report);
 
     cpd_inset_plan *back = cpd_read_inset_plan(out, p, f->d);
     if (!back)
@@ -602,16 +559,18 @@ static void test_inset_io__read_back_bad_rows(void **state)
     char out[300];
     snprintf(out, sizeof out, "%s/out", f->dir);
     mkdir(out, 0755);
-    put_at(out, "allocation.csv", "staff,slot,workshop,rank\nT1,1,W1,\nT1,1,W4,\nT9,3,W8,x\n");
-    put_at(out, "rosters.csv", "workshop,slot,size,status\nW1,1,1,maybe\n");
-    put_at(out, "unmet.csv", "staff,reason\n");
+    tu_put_text(out, "allocation.csv", "staff,slot,workshop,rank\nT1,1,W1,\nT1,1,W4,\nT9,3,W8,x\n");
+    tu_put_text(out, "rosters.csv", "workshop,slot,size,status\nW1,1,1,maybe\n");
+    tu_put_text(out, "unmet.csv", "staff,reason\n");
     cpd_inset_plan *back = cpd_read_inset_plan(out, p, f->d);
     assert_null(back);
-    assert_true(has_diag(f->d, "allocation.csv:3:1: T1 in slot 1 given twice (first on line 2)"));
-    assert_true(has_diag(f->d, "allocation.csv:4:1: unknown staff 'T9' (not in staff.csv)"));
-    assert_true(has_diag(f->d, "allocation.csv:4:2: slot must be a whole number"));
-    assert_true(has_diag(f->d, "allocation.csv:4:3: unknown workshop 'W8'"));
-    assert_true(has_diag(f->d, "rosters.csv:2:4: status must be held or cancelled (got 'maybe')"));
+    assert_true(
+        tu_has_diag(f->d, "allocation.csv:3:1: T1 in slot 1 given twice (first on line 2)"));
+    assert_true(tu_has_diag(f->d, "allocation.csv:4:1: unknown staff 'T9' (not in staff.csv)"));
+    assert_true(tu_has_diag(f->d, "allocation.csv:4:2: slot must be a whole number"));
+    assert_true(tu_has_diag(f->d, "allocation.csv:4:3: unknown workshop 'W8'"));
+    assert_true(
+        tu_has_diag(f->d, "rosters.csv:2:4: status must be held or cancelled (got 'maybe')"));
     cpd_inset_free(&p);
 }
 
@@ -640,7 +599,7 @@ static void test_inset_io__terminal_table(void **state)
 
 int main(void)
 {
-#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+#define T(name) cmocka_unit_test_setup_teardown(name, setup, tu_teardown)
     const struct CMUnitTest tests[] = {
         T(test_inset_io__valid_day),
         T(test_inset_io__choice_headers),
@@ -648,6 +607,8 @@ int main(void)
         T(test_inset_io__long_form),
         T(test_inset_io__submitted_twice),
         T(test_inset_io__choices_ignored),
+        T(test_inset_io__settings_after_byte_order_mark),
+        T(test_inset_io__bad_setting_after_byte_order_mark),
         T(test_inset_io__slots_from_workshops),
         T(test_inset_io__pins),
         T(test_inset_io__near_miss),

@@ -8,19 +8,15 @@
 #include <cmocka.h>
 
 #include "cpd_load.h"
+#include "test_util.h"
 
-#include <dirent.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
-typedef struct {
-    char dir[64];
-    cpd_diags *d;
-} fixture;
+typedef tu_fixture fixture;
 
 static const char *const valid_files[][2] = {
     {"schools.csv", "id,name,joining\nSCH1,Oak Primary,no\nSCH2,Elm Academy,yes\n"
@@ -48,17 +44,12 @@ static const char *const valid_files[][2] = {
 
 static void put(const fixture *f, const char *name, const char *text, size_t len)
 {
-    char path[256];
-    snprintf(path, sizeof path, "%s/%s", f->dir, name);
-    FILE *fp = fopen(path, "wb");
-    assert_non_null(fp);
-    assert_int_equal(fwrite(text, 1, len, fp), len);
-    assert_int_equal(fclose(fp), 0);
+    tu_put(f->dir, name, text, len);
 }
 
 static void put_text(const fixture *f, const char *name, const char *text)
 {
-    put(f, name, text, strlen(text));
+    tu_put_text(f->dir, name, text);
 }
 
 static void drop(const fixture *f, const char *name)
@@ -68,61 +59,18 @@ static void drop(const fixture *f, const char *name)
     assert_int_equal(unlink(path), 0);
 }
 
-static void rm_rf(const char *dir)
-{
-    DIR *dp = opendir(dir);
-    if (!dp)
-        return;
-    struct dirent *e;
-    while ((e = readdir(dp)) != NULL) {
-        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-            continue;
-        char path[512];
-        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-        struct stat st;
-        if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode))
-            rm_rf(path);
-        else
-            unlink(path);
-    }
-    closedir(dp);
-    rmdir(dir);
-}
-
 static int setup(void **state)
 {
-    fixture *f = calloc(1, sizeof *f);
-    strcpy(f->dir, "/tmp/cpd_test_load_XXXXXX");
-    if (!mkdtemp(f->dir)) {
-        free(f);
-        return -1;
-    }
-    for (size_t i = 0; i < sizeof valid_files / sizeof *valid_files; i++)
-        put_text(f, valid_files[i][0], valid_files[i][1]);
-    f->d = cpd_diags_new();
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    fixture *f = *state;
-    rm_rf(f->dir);
-    cpd_diags_free(&f->d);
-    free(f);
-    return 0;
+    return tu_setup(state, "cpd_test_load", valid_files, sizeof valid_files / sizeof *valid_files);
 }
 
 /* Whether some diagnostic, formatted, contains DIR/ + text. Shows them all when not. */
 static bool has(const fixture *f, const char *text)
 {
-    char want[1024], got[2048];
+    char want[1024];
     snprintf(want, sizeof want, "%s/%s", f->dir, text);
-    for (size_t i = 0; i < cpd_diags_len(f->d); i++) {
-        cpd_diag_format(cpd_diags_get(f->d, i), got, sizeof got);
-        if (strstr(got, want))
-            return true;
-    }
+    if (tu_has_diag(f->d, want))
+        return true;
     fprintf(stderr, "wanted: %s\nhave:\n", want);
     cpd_diags_print(f->d, stderr);
     return false;
@@ -643,7 +591,7 @@ static void test_load__save_into_unwritable_place_fails(void **state)
 
 int main(void)
 {
-#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+#define T(name) cmocka_unit_test_setup_teardown(name, setup, tu_teardown)
     const struct CMUnitTest tests[] = {
         T(test_load__valid_counts_and_fields),
         T(test_load__travel_and_params),

@@ -5,6 +5,7 @@
 #include <cmocka.h>
 
 #include "cpd_out.h"
+#include "test_util.h"
 
 #include <dirent.h>
 #include <signal.h>
@@ -16,60 +17,16 @@
 
 /* ---- helpers ---- */
 
-typedef struct {
-    char root[64];
-    cpd_diags *d;
-} fixture;
+typedef tu_fixture fixture;
 
-static void rm_rf(const char *path)
-{
-    struct stat st;
-    if (lstat(path, &st) != 0)
-        return;
-    if (S_ISDIR(st.st_mode)) {
-        DIR *dp = opendir(path);
-        struct dirent *e;
-        while (dp && (e = readdir(dp)) != NULL) {
-            if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-                continue;
-            char sub[1024];
-            snprintf(sub, sizeof sub, "%s/%s", path, e->d_name);
-            rm_rf(sub);
-        }
-        if (dp)
-            closedir(dp);
-        rmdir(path);
-    } else {
-        unlink(path);
-    }
-}
-
-static int setup(void **state)
-{
-    fixture *f = calloc(1, sizeof *f);
-    strcpy(f->root, "/tmp/test_out.XXXXXX");
-    if (!mkdtemp(f->root))
-        return -1;
-    f->d = cpd_diags_new();
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    fixture *f = *state;
-    rm_rf(f->root);
-    cpd_diags_free(&f->d);
-    free(f);
-    return 0;
-}
+static int setup(void **state) { return tu_setup(state, "test_out", NULL, 0); }
 
 static const char *path(fixture *f, const char *rel)
 {
     static char buf[4][512];
     static int k;
     k = (k + 1) % 4;
-    snprintf(buf[k], sizeof buf[k], "%s/%s", f->root, rel);
+    snprintf(buf[k], sizeof buf[k], "%s/%s", f->dir, rel);
     return buf[k];
 }
 
@@ -98,26 +55,6 @@ static int list_dir(const char *dir, char *names, size_t len)
         free(all[i]);
     }
     return n;
-}
-
-static const char *slurp(const char *p)
-{
-    static char buf[4096];
-    FILE *fp = fopen(p, "rb");
-    if (!fp)
-        return "(missing)";
-    size_t n = fread(buf, 1, sizeof buf - 1, fp);
-    buf[n] = '\0';
-    fclose(fp);
-    return buf;
-}
-
-static void put_file(const char *p, const char *text)
-{
-    FILE *fp = fopen(p, "wb");
-    assert_non_null(fp);
-    fputs(text, fp);
-    assert_int_equal(fclose(fp), 0);
 }
 
 static const char *diag(fixture *f, size_t i)
@@ -150,64 +87,64 @@ static void test_out__commit_writes_every_file(void **state)
     assert_null(o);
     assert_int_equal(list_dir(dir, names, sizeof names), 2);
     assert_string_equal(names, "deployment.csv summary.json");
-    assert_string_equal(slurp(path(f, "a/b/out/deployment.csv")), "teacher,coach\nT1,C1\n");
-    assert_string_equal(slurp(path(f, "a/b/out/summary.json")), "{}\n");
+    tu_assert_file(f->dir, "a/b/out/deployment.csv", "teacher,coach\nT1,C1\n");
+    tu_assert_file(f->dir, "a/b/out/summary.json", "{}\n");
     assert_int_equal(cpd_diags_len(f->d), 0);
 }
 
 static void test_out__temp_names_hidden_until_commit(void **state)
 {
     fixture *f = *state;
-    cpd_outset *o = cpd_outset_new(f->root, f->d);
+    cpd_outset *o = cpd_outset_new(f->dir, f->d);
     assert_non_null(o);
     FILE *x = cpd_outset_open(o, "plan.csv", f->d);
     assert_non_null(x);
     char names[1024], want[64];
-    assert_int_equal(list_dir(f->root, names, sizeof names), 1);
+    assert_int_equal(list_dir(f->dir, names, sizeof names), 1);
     snprintf(want, sizeof want, ".plan.csv.tmp.%ld.", (long)getpid());
     assert_memory_equal(names, want, strlen(want));
     assert_true(cpd_outset_commit(&o, f->d));
-    assert_int_equal(list_dir(f->root, names, sizeof names), 1);
+    assert_int_equal(list_dir(f->dir, names, sizeof names), 1);
     assert_string_equal(names, "plan.csv");
 }
 
 static void test_out__abort_leaves_nothing(void **state)
 {
     fixture *f = *state;
-    cpd_outset *o = cpd_outset_new(f->root, f->d);
+    cpd_outset *o = cpd_outset_new(f->dir, f->d);
     assert_non_null(o);
     fputs("x\n", cpd_outset_open(o, "one.csv", f->d));
     fputs("y\n", cpd_outset_open(o, "two.csv", f->d));
     cpd_outset_abort(&o);
     assert_null(o);
     char names[1024];
-    assert_int_equal(list_dir(f->root, names, sizeof names), 0);
+    assert_int_equal(list_dir(f->dir, names, sizeof names), 0);
     cpd_outset_abort(&o); /* a second abort on NULL is harmless */
 }
 
 static void test_out__old_file_replaced_only_on_commit(void **state)
 {
     fixture *f = *state;
-    put_file(path(f, "plan.csv"), "old\n");
-    cpd_outset *o = cpd_outset_new(f->root, f->d);
+    tu_put_text(f->dir, "plan.csv", "old\n");
+    cpd_outset *o = cpd_outset_new(f->dir, f->d);
     FILE *x = cpd_outset_open(o, "plan.csv", f->d);
     fputs("new\n", x);
     fflush(x);
-    assert_string_equal(slurp(path(f, "plan.csv")), "old\n");
+    tu_assert_file(f->dir, "plan.csv", "old\n");
     assert_true(cpd_outset_commit(&o, f->d));
-    assert_string_equal(slurp(path(f, "plan.csv")), "new\n");
+    tu_assert_file(f->dir, "plan.csv", "new\n");
 
     /* An aborted set leaves the old file as it was. */
-    o = cpd_outset_new(f->root, f->d);
+    o = cpd_outset_new(f->dir, f->d);
     fputs("newer\n", cpd_outset_open(o, "plan.csv", f->d));
     cpd_outset_abort(&o);
-    assert_string_equal(slurp(path(f, "plan.csv")), "new\n");
+    tu_assert_file(f->dir, "plan.csv", "new\n");
 }
 
 static void test_out__folder_under_a_file_fails(void **state)
 {
     fixture *f = *state;
-    put_file(path(f, "file"), "x");
+    tu_put_text(f->dir, "file", "x");
     char dir[512];
     snprintf(dir, sizeof dir, "%s/sub", path(f, "file"));
     assert_null(cpd_outset_new(dir, f->d));
@@ -242,7 +179,7 @@ static void test_out__open_in_missing_folder_fails(void **state)
 static void test_out__bad_names_refused(void **state)
 {
     fixture *f = *state;
-    cpd_outset *o = cpd_outset_new(f->root, f->d);
+    cpd_outset *o = cpd_outset_new(f->dir, f->d);
     assert_null(cpd_outset_open(o, "a/b.csv", f->d));
     assert_null(cpd_outset_open(o, "", f->d));
     assert_non_null(cpd_outset_open(o, "plan.csv", f->d));
@@ -262,7 +199,7 @@ static void test_out__write_failure_writes_nothing(void **state)
     struct rlimit old, lim;
     assert_int_equal(getrlimit(RLIMIT_FSIZE, &old), 0);
     void (*prev)(int) = signal(SIGXFSZ, SIG_IGN);
-    cpd_outset *o = cpd_outset_new(f->root, f->d);
+    cpd_outset *o = cpd_outset_new(f->dir, f->d);
     fputs("small\n", cpd_outset_open(o, "a.csv", f->d));
     FILE *big = cpd_outset_open(o, "b.csv", f->d);
     lim = old;
@@ -276,7 +213,7 @@ static void test_out__write_failure_writes_nothing(void **state)
     assert_false(ok);
     assert_null(o);
     char names[1024], want[600];
-    assert_int_equal(list_dir(f->root, names, sizeof names), 0);
+    assert_int_equal(list_dir(f->dir, names, sizeof names), 0);
     assert_int_equal(cpd_diags_errors(f->d), 1);
     snprintf(want, sizeof want, "%s: cannot write the file (File too large)", path(f, "b.csv"));
     assert_string_equal(diag(f, 0), want);
@@ -286,13 +223,13 @@ static void test_out__write_failure_writes_nothing(void **state)
 static void test_out__target_is_folder_fails_before_renaming(void **state)
 {
     fixture *f = *state;
-    cpd_outset *o = cpd_outset_new(f->root, f->d);
+    cpd_outset *o = cpd_outset_new(f->dir, f->d);
     fputs("a\n", cpd_outset_open(o, "a.csv", f->d));
     fputs("b\n", cpd_outset_open(o, "b.csv", f->d));
     assert_int_equal(mkdir(path(f, "b.csv"), 0777), 0);
     assert_false(cpd_outset_commit(&o, f->d));
     char names[1024], want[600];
-    assert_int_equal(list_dir(f->root, names, sizeof names), 1);
+    assert_int_equal(list_dir(f->dir, names, sizeof names), 1);
     assert_string_equal(names, "b.csv");
     snprintf(want, sizeof want, "%s: cannot write the file (a folder has that name)",
              path(f, "b.csv"));
@@ -313,7 +250,7 @@ static void test_out__empty_set_commits(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-#define T(name) cmocka_unit_test_setup_teardown(test_out__##name, setup, teardown)
+#define T(name) cmocka_unit_test_setup_teardown(test_out__##name, setup, tu_teardown)
         T(commit_writes_every_file),
         T(temp_names_hidden_until_commit),
         T(abort_leaves_nothing),

@@ -1,0 +1,694 @@
+/* onboard_plan.c — the onboard job's entry points: the notes before solving, the solve
+ * (serial schedule, local search, ruin and recreate, then GLPK's LP bound and branch and bound
+ * fed with the heuristic's plan) and the plan, with every task outside its window told in
+ * plain words naming what ran out. */
+#include "onboard_internal.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define REINSERT_PASSES 50
+#define RR_ITERS_MIN 300
+#define RR_ITERS_PER_TASK 8   /* ruin-and-recreate rounds: the count ends them, so runs repeat */
+#define RR_ITERS_MAX 6000
+#define HEUR_SHARE 0.35       /* a safety cap on the heuristic: this share of the time limit */
+#define END_MARGIN 0.1        /* seconds kept for the plan after GLPK */
+/* Above this many variables GLPK's root LP alone takes most of a minute and its search adds
+ * nothing: the heuristic's plan and the simple bound are the answer (the model is still built
+ * when it is to be exported). */
+#define GLPK_MAX_VARS 400000
+#define LIST_MAX 4            /* names in a reason before "and N more" */
+
+/* ---- local: words ---- */
+
+void ob_strcatf(char **out, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    size_t old = *out ? strlen(*out) : 0;
+    *out = cpd_xrealloc(*out, old + (size_t)n + 1);
+    va_start(ap, fmt);
+    vsnprintf(*out + old, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+}
+
+static const char *act_name(const ob_model *m, int j)
+{
+    const cpd_activity *a = &m->p->activities[m->tasks[j].activity];
+    return a->name && *a->name ? a->name : a->id;
+}
+
+/* "lp|dol|ot" for a slot's roles, as activities.csv writes them. */
+static void slot_roles(char **out, const ob_model *m, int k)
+{
+    int first = m->cstart[k], n = 0; /* the candidates' roles, each once */
+    for (int c = m->cstart[k]; c < m->cstart[k + 1]; c++) {
+        const char *role = m->p->resources[m->cand[c]].role;
+        bool seen = false;
+        for (int e = first; e < c && !seen; e++)
+            seen = strcmp(m->p->resources[m->cand[e]].role, role) == 0;
+        if (!seen)
+            ob_strcatf(out, "%s%s", n++ ? "|" : "", role);
+    }
+}
+
+/* Who a slot's candidates are: the one resource's id, or "the 12 lp|dol". */
+static void slot_who(char **out, const ob_model *m, int k)
+{
+    int n = m->cstart[k + 1] - m->cstart[k];
+    if (n == 1) {
+        ob_strcatf(out, "%s", m->p->resources[m->cand[m->cstart[k]]].id);
+        return;
+    }
+    ob_strcatf(out, "the %d ", n);
+    slot_roles(out, m, k);
+}
+
+static void weeks_text(char **out, int from, int to)
+{
+    ob_strcatf(out, "weeks %d-%d", from, to);
+}
+
+/* ---- local: capacity by week ---- */
+
+/* Whether every candidate of slot k2 is one of slot k's. */
+static bool slot_within(const ob_model *m, int k2, int k)
+{
+    for (int c = m->cstart[k2]; c < m->cstart[k2 + 1]; c++) {
+        bool in = false;
+        for (int e = m->cstart[k]; e < m->cstart[k + 1] && !in; e++)
+            in = m->cand[e] == m->cand[c];
+        if (!in)
+            return false;
+    }
+    return true;
+}
+
+/* Days slot k's candidates can work in week w. */
+static double slot_days(const ob_model *m, int k, int w)
+{
+    double days = 0;
+    for (int c = m->cstart[k]; c < m->cstart[k + 1]; c++) {
+        int r = m->cand[c], n = 0;
+        for (int d = m->wfirst[w]; d <= m->wlast[w]; d++)
+            n += m->avail[(size_t)r * m->P + 2 * d];
+        days += n < m->p->resources[r].days ? n : m->p->resources[r].days;
+    }
+    return days;
+}
+
+/* Days wanted in week w (tasks targeting it) from people only slot k's candidates can be,
+ * and the schools wanting them. */
+static double slot_demand(const ob_model *m, int k, int w, int *nschools)
+{
+    double days = 0;
+    unsigned char *school = cpd_xcalloc((size_t)m->S + 1, 1);
+    *nschools = 0;
+    for (int j = 0; j < m->T; j++) {
+        if (m->tasks[j].target != w)
+            continue;
+        for (int k2 = m->kbase[j]; k2 < m->kbase[j + 1]; k2++)
+            if (slot_within(m, k2, k)) {
+                days += m->kcount[k2] * m->dur[j] / 2.0;
+                *nschools += !school[m->tasks[j].school];
+                school[m->tasks[j].school] = 1;
+            }
+    }
+    free(school);
+    return days;
+}
+
+/* "senco has 5 days in week 2 and 3 schools need 7" for the week of j's window where slot k's
+ * candidates fall shortest, or NULL when none falls short. */
+static char *shortage(const ob_model *m, int j, int k)
+{
+    const cpd_ob_task *t = &m->tasks[j];
+    int worst = -1, nsch = 0;
+    double have = 0, need = 0;
+    for (int w = t->earliest; w <= t->latest && w <= m->W; w++) {
+        int ns;
+        double h = slot_days(m, k, w), n = slot_demand(m, k, w, &ns);
+        if (n > h + OB_EPS && (worst < 0 || n - h > need - have)) {
+            worst = w;
+            have = h;
+            need = n;
+            nsch = ns;
+        }
+    }
+    if (worst < 0)
+        return NULL;
+    char *r = NULL;
+    slot_who(&r, m, k);
+    ob_strcatf(&r, " %s %g days in week %d and %d school%s need %g",
+               m->cstart[k + 1] - m->cstart[k] == 1 ? "has" : "have", have, worst, nsch,
+               nsch == 1 ? "" : "s", need);
+    return r;
+}
+
+/* ---- local: why a task is outside its window ---- */
+
+/* Whether slot k of j has too few candidates not away at every start in j's window. */
+static bool slot_away(const ob_model *m, int j, int k)
+{
+    const cpd_ob_task *t = &m->tasks[j];
+    for (int h = 0; h + m->dur[j] <= m->P; h++) {
+        int w = m->week[h / 2], ok = 0;
+        if (w < t->earliest || w > t->latest || (m->dur[j] % 2 == 0 && h % 2))
+            continue;
+        for (int c = m->cstart[k]; c < m->cstart[k + 1]; c++) {
+            bool free = true;
+            for (int p = h; p < h + m->dur[j] && free; p++)
+                free = m->avail[(size_t)m->cand[c] * m->P + p];
+            ok += free;
+        }
+        if (ok >= m->kcount[k])
+            return false;
+    }
+    return true;
+}
+
+static char *structural_reason(const ob_model *m, int j)
+{
+    const cpd_ob_task *t = &m->tasks[j];
+    char *r = NULL;
+    switch (m->fit[j]) {
+    case OB_FIT_TOO_MANY:
+        ob_strcatf(&r, "needs %d people at once; a task can name at most %d", m->nres[j], CPD_OB_MAX_RES);
+        break;
+    case OB_FIT_ROLE:
+        for (int k = m->kbase[j]; k < m->kbase[j + 1] && !r; k++)
+            if (m->cstart[k + 1] - m->cstart[k] < m->kcount[k]) {
+                ob_strcatf(&r, "needs %d ", m->kcount[k]);
+                slot_roles(&r, m, k);
+                ob_strcatf(&r, " at once; the trust has %d", m->cstart[k + 1] - m->cstart[k]);
+            }
+        if (!r)
+            ob_strcatf(&r, "needs the same person twice");
+        break;
+    case OB_FIT_COVER:
+        ob_strcatf(&r, "takes %d staff out of class at once; the cover limit is %d", m->ncover[j],
+                   m->q->cover_limit);
+        break;
+    case OB_FIT_TRAINING:
+        ob_strcatf(&r, "no training day or twilight in ");
+        weeks_text(&r, t->earliest, t->latest);
+        break;
+    case OB_FIT_AFTER:
+        ob_strcatf(&r, "what comes before it cannot finish before ");
+        weeks_text(&r, t->earliest, t->latest);
+        ob_strcatf(&r, " ends");
+        break;
+    case OB_FIT_HORIZON:
+        weeks_text(&r, t->earliest, t->latest);
+        ob_strcatf(&r, " lie past the programme's last day");
+        break;
+    default:
+        for (int k = m->kbase[j]; k < m->kbase[j + 1] && !r; k++)
+            if (slot_away(m, j, k)) {
+                slot_who(&r, m, k);
+                ob_strcatf(&r, " %s away whenever it could run in ",
+                           m->cstart[k + 1] - m->cstart[k] == 1 ? "is" : "are");
+            }
+        if (!r)
+            ob_strcatf(&r, "the people it needs are away whenever it could run in ");
+        weeks_text(&r, t->earliest, t->latest);
+        break;
+    }
+    return r;
+}
+
+/* A predecessor left unplaced, or ending too late for j's window. */
+static char *order_reason(const ob_state *st, int j)
+{
+    const ob_model *m = st->m;
+    int last_in = -1;
+    for (int i = m->hstart[j]; i < m->hstart[j + 1]; i++)
+        if (m->week[m->hs[i] / 2] <= m->tasks[j].latest)
+            last_in = m->hs[i];
+    char *r = NULL;
+    for (int e = m->pstart[j]; e < m->pstart[j + 1] && !r; e++) {
+        int i = m->pred[e], h = ob_state_start(st, i);
+        if (h < 0)
+            ob_strcatf(&r, "after '%s', which could not be placed", act_name(m, i));
+        else if (h + m->dur[i] > last_in) {
+            int end = (h + m->dur[i] - 1) / 2;
+            ob_strcatf(&r, "after '%s', which ends in week %d (day %d)", act_name(m, i), m->week[end], end + 1);
+        }
+    }
+    return r;
+}
+
+typedef struct {
+    int starts, order, people, cover;
+    int *slot_blocked; /* per slot of j: starts where no candidate was free */
+} blocks;
+
+static bool candidate_free(const ob_state *st, int r, int j, int h)
+{
+    const ob_model *m = st->m;
+    int s = m->tasks[j].school;
+    const int *occ = &st->rocc[(size_t)r * m->P];
+    for (int p = h; p < h + m->dur[j]; p++)
+        if (!m->avail[(size_t)r * m->P + p] || (occ[p] >= 0 && occ[p] != j))
+            return false;
+    for (int d = h / 2; d <= (h + m->dur[j] - 1) / 2; d++)
+        for (int p = 2 * d; p < 2 * d + 2; p++)
+            if (occ[p] >= 0 && occ[p] != j && !m->near[m->tasks[occ[p]].school * m->S + s])
+                return false;
+    return true;
+}
+
+static bool people_busy(const ob_state *st, int j, int h)
+{
+    const ob_model *m = st->m;
+    for (int e = m->qstart[j]; e < m->qstart[j + 1]; e++)
+        for (int p = h; p < h + m->dur[j]; p++) {
+            int o = st->socc[(size_t)m->people[e] * m->P + p];
+            if (o >= 0 && o != j)
+                return true;
+        }
+    return false;
+}
+
+static bool cover_full(const ob_state *st, int j, int h)
+{
+    const ob_model *m = st->m;
+    if (!m->ncover[j])
+        return false;
+    bool mine = st->hidx[j] >= 0;
+    int own = ob_state_start(st, j);
+    for (int p = h; p < h + m->dur[j]; p++) {
+        int c = st->cover[(size_t)m->tasks[j].school * m->P + p];
+        if (mine && p >= own && p < own + m->dur[j])
+            c -= m->ncover[j];
+        if (c + m->ncover[j] > m->q->cover_limit)
+            return true;
+    }
+    return false;
+}
+
+/* What blocks each start of j inside its window in the final plan. */
+static void count_blocks(const ob_state *st, int j, blocks *b)
+{
+    const ob_model *m = st->m;
+    for (int i = m->hstart[j]; i < m->hstart[j + 1]; i++) {
+        int h = m->hs[i];
+        if (m->week[h / 2] > m->tasks[j].latest)
+            continue;
+        b->starts++;
+        if (people_busy(st, j, h)) {
+            b->people++;
+            continue;
+        }
+        if (cover_full(st, j, h)) {
+            b->cover++;
+            continue;
+        }
+        for (int k = m->kbase[j]; k < m->kbase[j + 1]; k++) {
+            int free = 0;
+            for (int c = m->cstart[k]; c < m->cstart[k + 1]; c++)
+                free += candidate_free(st, m->cand[c], j, h);
+            if (free < m->kcount[k]) {
+                b->slot_blocked[k - m->kbase[j]]++;
+                break;
+            }
+        }
+    }
+}
+
+/* "SENCO1 is booked whenever its people are free in weeks 2-3", from the final plan. */
+static char *plan_reason(const ob_state *st, int j)
+{
+    const ob_model *m = st->m;
+    const cpd_ob_task *t = &m->tasks[j];
+    int nk = m->kbase[j + 1] - m->kbase[j];
+    blocks b = {.slot_blocked = cpd_xcalloc((size_t)nk + 1, sizeof(int))};
+    count_blocks(st, j, &b);
+    int top = -1;
+    for (int k = 0; k < nk; k++)
+        if (b.slot_blocked[k] > 0 && (top < 0 || b.slot_blocked[k] > b.slot_blocked[top]))
+            top = k;
+    char *r = NULL;
+    if (top >= 0 && b.slot_blocked[top] >= b.people && b.slot_blocked[top] >= b.cover) {
+        int k = m->kbase[j] + top;
+        char *who = NULL;
+        slot_who(&who, m, k);
+        ob_strcatf(&r, "%s %s booked or away whenever its staff are free in ", who,
+                   m->cstart[k + 1] - m->cstart[k] == 1 ? "is" : "are all");
+        free(who);
+    } else if (b.cover > 0 && b.cover >= b.people) {
+        ob_strcatf(&r, "the cover limit of %d staff out of class is reached whenever it could run in ",
+                   m->q->cover_limit);
+    } else if (b.people > 0) {
+        ob_strcatf(&r, "the staff taking part are in other tasks whenever it could run in ");
+    } else {
+        ob_strcatf(&r, "moved out of its window to make room for other tasks in ");
+    }
+    weeks_text(&r, t->earliest, t->latest);
+    free(b.slot_blocked);
+    return r;
+}
+
+static char *task_reason(const ob_state *st, int j)
+{
+    const ob_model *m = st->m;
+    if (m->fit[j] != OB_FIT_OK)
+        return structural_reason(m, j);
+    char *r = order_reason(st, j);
+    for (int k = m->kbase[j]; k < m->kbase[j + 1] && !r; k++)
+        r = shortage(m, j, k);
+    return r ? r : plan_reason(st, j);
+}
+
+/* ---- local: the plan ---- */
+
+static void fill_plan(const ob_state *st, cpd_onboard_plan *pl)
+{
+    const ob_model *m = st->m;
+    pl->ntasks = m->T;
+    pl->tasks = cpd_xcalloc((size_t)m->T + 1, sizeof(cpd_ob_task));
+    pl->unmet = cpd_xcalloc((size_t)m->T + 1, sizeof(cpd_ob_unmet));
+    for (int j = 0; j < m->T; j++) {
+        cpd_ob_task *t = &pl->tasks[j];
+        *t = m->tasks[j];
+        t->start = ob_state_start(st, j);
+        t->nres = t->start >= 0 ? m->nres[j] : 0;
+        memcpy(t->res, &st->res[(size_t)j * CPD_OB_MAX_RES], sizeof t->res);
+        for (int k = t->nres; k < CPD_OB_MAX_RES; k++)
+            t->res[k] = -1;
+        if (t->start < 0 || m->week[t->start / 2] > t->latest)
+            pl->unmet[pl->nunmet++] = (cpd_ob_unmet){j, task_reason(st, j)};
+    }
+    pl->ndays = m->N;
+    pl->dates = cpd_xcalloc((size_t)m->N + 1, sizeof(int));
+    memcpy(pl->dates, m->date, (size_t)m->N * sizeof(int));
+}
+
+/* ---- local: the bound without the LP ---- */
+
+/* The task's cheapest start outside week w (or w_unplaced). */
+static double cost_outside(const ob_model *m, int j, int w)
+{
+    double best = m->q->w_unplaced;
+    for (int i = m->hstart[j]; i < m->hstart[j + 1]; i++)
+        if (m->week[m->hs[i] / 2] != w)
+            best = fmin(best, m->hc[i]);
+    return best;
+}
+
+/* The week of j's cheapest start, or -1 when it has none. */
+static int cheapest_week(const ob_model *m, int j)
+{
+    int best = -1;
+    for (int i = m->hstart[j]; i < m->hstart[j + 1]; i++)
+        if (best < 0 || m->hc[i] < m->hc[best] - OB_EPS)
+            best = i;
+    return best < 0 ? -1 : m->week[m->hs[best] / 2];
+}
+
+double ob_trivial_bound(const ob_model *m)
+{
+    double lb = 0;
+    size_t ng = (size_t)m->R * (m->W + 1) * m->S;
+    double *extra = cpd_xcalloc(ng + 1, sizeof(double));
+    for (int j = 0; j < m->T; j++) {
+        double base = ob_min_cost(m, j);
+        lb += base;
+        int w = cheapest_week(m, j), r = -1;
+        for (int k = m->kbase[j]; k < m->kbase[j + 1] && r < 0; k++)
+            if (m->cstart[k + 1] - m->cstart[k] == m->kcount[k])
+                r = m->cand[m->cstart[k]];
+        /* a resource forced on j is at j's school in the week of j's cheapest start, unless
+         * j moves out of that week at a cost (each task counts towards one school-week only) */
+        if (r >= 0 && w >= 0)
+            extra[((size_t)r * (m->W + 1) + w) * m->S + m->tasks[j].school] += cost_outside(m, j, w) - base;
+    }
+    for (size_t g = 0; g < ng; g++)
+        lb += fmin(m->q->w_school, extra[g]);
+    free(extra);
+    return lb;
+}
+
+/* ---- local: solving ---- */
+
+typedef struct {
+    const cpd_onboard *p;
+    const cpd_onboard_opts *opts;
+    cpd_diags *d;
+    double t0;
+    ob_model m;
+    ob_layout lay;
+    cpd_engine *e;
+    ob_state *heur, *final, *hook;
+    double lb;          /* the bound without the LP */
+    double hook_best;   /* the best plan handed to GLPK */
+    double *lpx;        /* per allowed start: LP values, for the hook */
+    bool engine_run;
+} solve_ctx;
+
+static double limit_of(const solve_ctx *x) { return x->opts->solve.time_limit; }
+
+static bool integral_weights(const cpd_onboard_params *q)
+{
+    return q->w_unplaced == floor(q->w_unplaced) && q->w_late == floor(q->w_late) &&
+           q->w_target == floor(q->w_target) && q->w_school == floor(q->w_school);
+}
+
+static double rel_gap(double bound, double obj) { return fabs(obj - bound) / fmax(1e-9, fabs(obj)); }
+
+static double target_gap(const solve_ctx *x) { return x->opts->solve.gap > 0 ? x->opts->solve.gap : 1e-9; }
+
+/* The serial schedule, remove and re-insert, then ruin and recreate while the simple bound
+ * does not prove the plan. */
+static void heuristic(solve_ctx *x)
+{
+    const ob_model *m = &x->m;
+    x->heur = ob_state_new(m);
+    ob_construct(x->heur);
+    ob_reinsert(x->heur, REINSERT_PASSES);
+    int iters = RR_ITERS_PER_TASK * m->T;
+    iters = iters < RR_ITERS_MIN ? RR_ITERS_MIN : iters > RR_ITERS_MAX ? RR_ITERS_MAX : iters;
+    double deadline = limit_of(x) > 0 ? x->t0 + HEUR_SHARE * limit_of(x) : 0;
+    double stop_at = x->lb + target_gap(x) * fabs(x->lb) / (1 + target_gap(x));
+    ob_ruin_recreate(x->heur, iters, stop_at, deadline);
+    ob_reinsert(x->heur, REINSERT_PASSES);
+}
+
+/* GLPK's heuristic hook: a plan built from the LP's start values; handed over when better. */
+static bool round_lp(void *ctx, const double *lp, double *out, size_t nvars)
+{
+    solve_ctx *x = ctx;
+    const ob_model *m = &x->m;
+    if ((int)nvars != x->lay.nvars)
+        return false;
+    for (int i = 0; i < m->hstart[m->T]; i++)
+        x->lpx[i] = lp[x->lay.xvar[i]];
+    ob_construct_guided(x->hook, x->lpx);
+    ob_reinsert(x->hook, 3);
+    double obj = ob_state_objective(x->hook);
+    if (obj >= x->hook_best - OB_EPS)
+        return false;
+    x->hook_best = obj;
+    ob_state_to_x(x->hook, &x->lay, out);
+    if (obj < ob_state_objective(x->heur) - OB_EPS)
+        ob_state_copy(x->heur, x->hook);
+    return true;
+}
+
+static void build_engine(solve_ctx *x)
+{
+    const ob_model *m = &x->m;
+    x->e = ob_build_engine(m, false, &x->lay);
+    double *v = cpd_xmalloc(((size_t)x->lay.nvars + 1) * sizeof(double));
+    ob_state_to_x(x->heur, &x->lay, v);
+    cpd_engine_set_start(x->e, v);
+    free(v);
+    x->hook = ob_state_new(m);
+    x->hook_best = ob_state_objective(x->heur);
+    x->lpx = cpd_xcalloc((size_t)m->hstart[m->T] + 1, sizeof(double));
+    cpd_engine_set_heuristic(x->e, round_lp, x);
+    cpd_engine_set_external_bound(x->e, x->lb);
+}
+
+/* The heuristic's answer with the simple bound, when GLPK is not run. */
+static cpd_solve_result heuristic_result(const solve_ctx *x)
+{
+    double obj = ob_state_objective(x->heur);
+    return (cpd_solve_result){.status = CPD_SOLVE_FEASIBLE, .objective = obj, .bound = x->lb,
+                              .has_bound = true, .from_heuristic = true};
+}
+
+static cpd_solve_result run_engine(solve_ctx *x)
+{
+    double obj = ob_state_objective(x->heur);
+    double left = limit_of(x) > 0 ? limit_of(x) - (ob_now() - x->t0) - END_MARGIN : HUGE_VAL;
+    if (!x->e || x->lay.nvars == 0 || rel_gap(x->lb, obj) <= target_gap(x) || left < 0.05)
+        return heuristic_result(x);
+    cpd_solve_opts so = x->opts->solve;
+    if (limit_of(x) > 0)
+        so.time_limit = left;
+    x->engine_run = true;
+    return cpd_engine_solve(x->e, &so);
+}
+
+/* GLPK's plan when it is better than the heuristic's and keeps every rule, else the
+ * heuristic's; the result's figures from the plan taken and the best bound. */
+static cpd_code take_plan(solve_ctx *x, cpd_solve_result *r)
+{
+    x->final = ob_state_new(&x->m);
+    ob_state_copy(x->final, x->heur);
+    bool has_plan = r->status == CPD_SOLVE_OPTIMAL || r->status == CPD_SOLVE_FEASIBLE;
+    if (x->engine_run && r->status == CPD_SOLVE_FAILED)
+        cpd_warn(x->d, NULL, 0, 0, "solver failure (%s); the plan is the heuristic's",
+                 cpd_engine_error(x->e));
+    if (x->engine_run && has_plan && !r->from_heuristic) {
+        double *v = cpd_xmalloc(((size_t)x->lay.nvars + 1) * sizeof(double));
+        for (int k = 0; k < x->lay.nvars; k++)
+            v[k] = cpd_engine_value(x->e, k);
+        ob_state *g = ob_state_new(&x->m);
+        bool ok = ob_state_from_x(g, &x->lay, v) && ob_state_feasible(g);
+        free(v);
+        if (!ok) {
+            ob_state_free(&g);
+            cpd_error(x->d, NULL, 0, 0, "internal: the solver's plan breaks a rule of the model");
+            return CPD_EINTERNAL;
+        }
+        if (ob_state_objective(g) < ob_state_objective(x->final) - OB_EPS)
+            ob_state_copy(x->final, g);
+        ob_state_free(&g);
+    }
+    if (!ob_state_feasible(x->final)) {
+        cpd_error(x->d, NULL, 0, 0, "internal: the heuristic's plan breaks a rule of the model");
+        return CPD_EINTERNAL;
+    }
+    double obj = ob_state_objective(x->final);
+    double bound = r->has_bound && !(r->status == CPD_SOLVE_FAILED) ? fmax(r->bound, x->lb) : x->lb;
+    if (integral_weights(&x->p->params))
+        bound = ceil(bound - 1e-6);
+    bound = fmin(bound, obj);
+    *r = (cpd_solve_result){.objective = obj, .bound = bound, .has_bound = true, .nodes = r->nodes,
+                            .gap = rel_gap(bound, obj),
+                            .from_heuristic = obj >= ob_state_objective(x->heur) - OB_EPS};
+    r->status = r->gap <= target_gap(x) ? CPD_SOLVE_OPTIMAL : CPD_SOLVE_FEASIBLE;
+    if (r->status == CPD_SOLVE_OPTIMAL && target_gap(x) <= 1e-9)
+        r->gap = 0;
+    return CPD_OK;
+}
+
+static cpd_code solve(solve_ctx *x, cpd_onboard_plan **out)
+{
+    ob_model_build(x->p, &x->m);
+    x->lb = ob_trivial_bound(&x->m);
+    heuristic(x);
+    bool wanted = ob_count_vars(&x->m, false) <= GLPK_MAX_VARS;
+    if (wanted || x->opts->export_path)
+        build_engine(x);
+    if (x->opts->export_path && !cpd_engine_export(x->e, x->opts->export_path)) {
+        cpd_error(x->d, NULL, 0, 0, "cannot export the model to '%s': %s", x->opts->export_path,
+                  cpd_engine_error(x->e));
+        return CPD_EINTERNAL;
+    }
+    cpd_solve_result r = wanted ? run_engine(x) : heuristic_result(x);
+    cpd_code code = take_plan(x, &r);
+    if (code != CPD_OK)
+        return code;
+    cpd_onboard_plan *pl = cpd_xcalloc(1, sizeof *pl);
+    fill_plan(x->final, pl);
+    r.seconds = ob_now() - x->t0;
+    pl->result = r;
+    pl->heuristic_objective = ob_state_objective(x->heur);
+    pl->nvars = x->lay.nvars;
+    pl->nconstraints = x->lay.nrows;
+    *out = pl;
+    return CPD_OK;
+}
+
+/* ---- local: notes before solving ---- */
+
+/* One note per group of candidates and week where the days wanted exceed the days there. */
+static void note_shortages(const ob_model *m, cpd_diags *d)
+{
+    int nk = m->kbase[m->T];
+    for (int k = 0; k < nk; k++) {
+        bool first = true; /* the first slot with this candidate set speaks for it */
+        for (int k2 = 0; k2 < k && first; k2++)
+            first = !(slot_within(m, k2, k) && slot_within(m, k, k2));
+        if (!first)
+            continue;
+        for (int w = 1; w <= m->W; w++) {
+            int ns;
+            double have = slot_days(m, k, w), need = slot_demand(m, k, w, &ns);
+            if (need <= have + OB_EPS)
+                continue;
+            char *who = NULL;
+            slot_who(&who, m, k);
+            cpd_diags_add(d, CPD_SEV_NOTE, NULL, 0, 0, "%s: %g days in week %d, %g needed by %d school%s",
+                          who, have, w, need, ns, ns == 1 ? "" : "s");
+            free(who);
+        }
+    }
+}
+
+/* One note per activity and school whose tasks cannot be held in their windows at all. */
+static void note_structural(const ob_model *m, cpd_diags *d)
+{
+    for (int j = 0; j < m->T; j++) {
+        if (m->fit[j] == OB_FIT_OK)
+            continue;
+        if (j > 0 && m->tasks[j - 1].activity == m->tasks[j].activity &&
+            m->tasks[j - 1].school == m->tasks[j].school && m->fit[j - 1] == m->fit[j])
+            continue;
+        char *why = structural_reason(m, j);
+        cpd_diags_add(d, CPD_SEV_NOTE, NULL, 0, 0, "'%s' at %s cannot be held in its window: %s",
+                      act_name(m, j), m->p->common->schools[m->tasks[j].school].id, why);
+        free(why);
+    }
+}
+
+/* ---- interface ---- */
+
+cpd_code cpd_onboard_check(const cpd_onboard *p, cpd_diags *d)
+{
+    ob_model m;
+    ob_model_build(p, &m);
+    note_structural(&m, d);
+    note_shortages(&m, d);
+    ob_model_free(&m);
+    return CPD_OK;
+}
+
+cpd_code cpd_onboard_solve(const cpd_onboard *p, const cpd_onboard_opts *opts,
+                           cpd_onboard_plan **plan, cpd_diags *d)
+{
+    *plan = NULL;
+    cpd_onboard_opts none = {0};
+    solve_ctx x = {.p = p, .opts = opts ? opts : &none, .d = d, .t0 = ob_now()};
+    cpd_code code = solve(&x, plan);
+    ob_state_free(&x.heur);
+    ob_state_free(&x.final);
+    ob_state_free(&x.hook);
+    free(x.lpx);
+    cpd_engine_free(&x.e);
+    ob_layout_free(&x.lay);
+    ob_model_free(&x.m);
+    return code;
+}
+
+void cpd_onboard_plan_free(cpd_onboard_plan **pp)
+{
+    if (!pp || !*pp)
+        return;
+    cpd_onboard_plan *p = *pp;
+    for (int i = 0; i < p->nunmet; i++)
+        free(p->unmet[i].reason);
+    free(p->tasks);
+    free(p->unmet);
+    free(p->dates);
+    free(p);
+    *pp = NULL;
+}
