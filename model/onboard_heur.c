@@ -9,6 +9,11 @@
 #include <string.h>
 #include <time.h>
 
+/* Record-to-record travel: a round may end up to this share of the best objective worse, a
+ * margin shrinking to nothing by RRT_SPAN of the rounds (measured on the model programme for
+ * one to six schools: 0.5% and 70% beat pure descent and wider margins). */
+#define RRT_MARGIN 0.005
+#define RRT_SPAN 0.7
 #define RUIN_MAX 60          /* tasks one ruin removes at most (before successors) */
 #define SEED 0x6f6e626f61726455ULL
 
@@ -765,7 +770,10 @@ void ob_ruin_recreate(ob_state *best, int iters, double stop_at, double deadline
             ob_state_remove(cur, s->list[k]);
         recreate(cur, n, first);
         double after = ob_state_objective(cur);
-        if (after > before + OB_EPS) {
+        /* record-to-record travel: a plan a little worse than the best may be walked through,
+         * by a margin that shrinks to nothing over the rounds */
+        double margin = RRT_MARGIN * fabs(best_obj) * fmax(0.0, 1.0 - (double)it / (RRT_SPAN * iters));
+        if (after > before + OB_EPS && after > best_obj + margin) {
             restore_ruin(cur, n);
             continue;
         }

@@ -122,8 +122,13 @@ typedef struct {
     int *unit_of;     /* per resource: its unit */
     int *first;       /* per unit: its first resource (for names) */
     int *nmem;        /* per unit: resources in it */
-    int *xvar;        /* per allowed start (as hs): x[j,h] */
-    int *uvar;        /* per task: u[j], or -1 when it has no start (always unplaced) */
+    /* task groups: in the pooled relaxation the tasks of one per-person activity, school and
+     * week whose people are interchangeable form one group, counted; else a task is a group */
+    int G;
+    int *group_of;    /* per task: its group */
+    int *grep, *gsize; /* per group: its first task (which carries the variables), its tasks */
+    int *xvar;        /* per allowed start (as hs) of a group's first task: x[g,h]; else -1 */
+    int *uvar;        /* per task: u[g] on a group's first task, else (or with no start) -1 */
     int *abeg;        /* per allowed start: its a variables are avar[abeg[i] .. abeg[i+1]) */
     int *avar, *aslot, *aunit; /* per a variable: engine index, task slot, unit */
     int na;
@@ -137,8 +142,8 @@ typedef struct {
 /* The exact model (pooled false) or the pooled relaxation (true). */
 cpd_engine *ob_build_engine(const ob_model *m, bool pooled, ob_layout *lay);
 void ob_layout_free(ob_layout *lay);
-/* Variables of either model (without building it): x and a, for deciding whether to build. */
-size_t ob_count_vars(const ob_model *m, bool pooled);
+/* The exact model's x and a variables (without building it), for deciding whether to. */
+size_t ob_count_vars(const ob_model *m);
 void ob_state_to_x(const ob_state *st, const ob_layout *lay, double *x);
 /* Reads a plan back from the exact model's values; false when they do not make one. */
 bool ob_state_from_x(ob_state *st, const ob_layout *lay, const double *x);

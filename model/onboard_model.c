@@ -3,18 +3,21 @@
  * and a schedule to and from the engine's values.
  *
  * Sets: tasks j with allowed starts H_j (periods h, half-days), need slots k with count n_k and
- * candidates R_jk, units u (a resource; in the pooled relaxation, the resources that are
- * candidates of exactly the same slots), schools s, days d, weeks w; P(j,h) the periods j
- * covers from h; m[u,k] the candidates of slot k in u, c[u,d] those of u not away on d.
- * Variables: x[j,h] ∈ {0,1} (h ∈ H_j); u[j] ∈ [0,1] unplaced; a[j,k,u,h] ∈ {0..m[u,k]}
- * people of u filling slot k (left out when |R_jk| = n_k: then m[u,k] x); z[u,s,d] >= 0
- * people of u at s on d; y[u,s,w] people of u working at s in week w (their school-weeks);
- * v[u,d] people of u working on d (only with near schools). In the exact model
- * a is binary and z, v, y are integral at every integral x and a (pushed up by them, costing
- * or freeing nothing more); in the pooled one a and y are integers. Objective (minimise):
- *   sum c[j,h] x[j,h] + w_unplaced sum u[j] + w_school sum y[u,s,w].
+ * candidates R_jk, units u, schools s, days d, weeks w; P(j,h) the periods j covers from h;
+ * m[u,k] the candidates of slot k in u, c[u,d] those of u not away on d. In the exact model a
+ * unit is one resource and every task is a group g of its own. In the pooled relaxation a unit
+ * is the resources that are candidates of exactly the same slots, and a group g is the tasks
+ * of one per-person activity, school and week whose people are interchangeable (the same
+ * role, school and deployed coach); |g| its tasks.
+ * Variables: x[g,h] ∈ {0..|g|} tasks of g starting at h (h ∈ H_g); u[g] ∈ [0,|g|] unplaced;
+ * a[g,k,u,h] people of u filling slot k (left out when |R_k| = n_k: then m[u,k] x); z[u,s,d]
+ * people of u at s on d; y[u,s,w] people of u working at s in week w (the school-weeks);
+ * v[u,d] people of u working on d (only with near schools). In the exact model x and a are
+ * binary and z, v, y are integral at every integral x and a (pushed up by them, costing or
+ * freeing nothing more); in the pooled one x, a and y are integers. Objective (minimise):
+ *   sum c[g,h] x[g,h] + w_unplaced sum u[g] + w_school sum y[u,s,w].
  * The pooled optimum is a lower bound of the exact one: any schedule gives a pooled solution
- * of the same cost by counting its people per pool. */
+ * of the same cost by counting its tasks and people; each pooled row is a sum of exact ones. */
 #include "onboard_internal.h"
 
 #include <stdio.h>
@@ -39,6 +42,8 @@ typedef struct {
     int *cap_day;             /* U x N: c[u,d] */
     int *days_week;           /* U x (W + 1): days u's people can work in the week, together */
     int *most_week;           /* U x (W + 1): days one of u's people can work in the week */
+    int *class_of, nclass;    /* per member of staff: the class of interchangeable people */
+    int *gstart, *gtask;      /* per group: its tasks */
     char name[1024];
 } builder;
 
@@ -200,27 +205,234 @@ static int unit_count(const builder *b, int j, int k, int u, int h)
     return n;
 }
 
+/* ---- local: groups of tasks and classes of people ---- */
+
+static const char *role_of(const ob_model *m, int q) { return m->p->common->staff[q].role; }
+
+static int coach_of(const ob_model *m, int q) { return m->p->coach_of ? m->p->coach_of[q] : -1; }
+
+/* People are interchangeable when they have the same school, role and deployed coach. */
+static bool same_class(const ob_model *m, int a, int b)
+{
+    const char *ra = role_of(m, a), *rb = role_of(m, b);
+    return m->p->common->staff[a].school == m->p->common->staff[b].school &&
+           coach_of(m, a) == coach_of(m, b) && (ra && rb ? strcmp(ra, rb) == 0 : ra == rb);
+}
+
+/* One class per person in the exact model; by school, role and coach in the pooled one. */
+static void make_classes(builder *b)
+{
+    const ob_model *m = b->m;
+    int *first = cpd_xcalloc((size_t)m->Q + 1, sizeof(int));
+    b->class_of = cpd_xcalloc((size_t)m->Q + 1, sizeof(int));
+    for (int q = 0; q < m->Q; q++) {
+        int c = -1;
+        for (int k = b->nclass - 1; b->lay->pooled && k >= 0 && c < 0; k--)
+            if (same_class(m, q, first[k]))
+                c = k;
+        if (c < 0) {
+            c = b->nclass++;
+            first[c] = q;
+        }
+        b->class_of[q] = c;
+    }
+    free(first);
+}
+
+/* Whether tasks i and j have the same starts, costs and candidates. */
+static bool same_shape(const ob_model *m, int i, int j)
+{
+    if (m->hstart[i + 1] - m->hstart[i] != m->hstart[j + 1] - m->hstart[j] ||
+        m->kbase[i + 1] - m->kbase[i] != m->kbase[j + 1] - m->kbase[j] || m->dur[i] != m->dur[j])
+        return false;
+    for (int e = 0; e < m->hstart[i + 1] - m->hstart[i]; e++)
+        if (m->hs[m->hstart[i] + e] != m->hs[m->hstart[j] + e] ||
+            m->hc[m->hstart[i] + e] != m->hc[m->hstart[j] + e])
+            return false;
+    for (int e = 0; e < m->kbase[i + 1] - m->kbase[i]; e++) {
+        int ki = m->kbase[i] + e, kj = m->kbase[j] + e;
+        int n = m->cstart[ki + 1] - m->cstart[ki];
+        if (m->kcount[ki] != m->kcount[kj] || n != m->cstart[kj + 1] - m->cstart[kj] ||
+            memcmp(&m->cand[m->cstart[ki]], &m->cand[m->cstart[kj]], (size_t)n * sizeof(int)) != 0)
+            return false;
+    }
+    return true;
+}
+
+static bool groupable(const builder *b, int i, int j)
+{
+    const ob_model *m = b->m;
+    const cpd_ob_task *ti = &m->tasks[i], *tj = &m->tasks[j];
+    return ti->staff >= 0 && tj->staff >= 0 && ti->activity == tj->activity &&
+           ti->school == tj->school && ti->target == tj->target &&
+           b->class_of[ti->staff] == b->class_of[tj->staff] && same_shape(m, i, j);
+}
+
+typedef struct {
+    int gi, gj, i, j;
+} edge;
+
+static int cmp_edge(const void *x, const void *y)
+{
+    const edge *a = x, *c = y;
+    if (a->gj != c->gj)
+        return a->gj < c->gj ? -1 : 1;
+    if (a->gi != c->gi)
+        return a->gi < c->gi ? -1 : 1;
+    if (a->j != c->j)
+        return a->j < c->j ? -1 : 1;
+    return (a->i > c->i) - (a->i < c->i);
+}
+
+/* Whether the edges e[0..n) between groups gi and gj join every task of one to every task of
+ * the other ("all"), or each task to one of the other ("matched"); weights for the rows. */
+static bool relation(const builder *b, const edge *e, int n, int si, int sj, int *wi, int *wj)
+{
+    if (n == si * sj) {
+        *wi = si;
+        *wj = sj;
+        return true;
+    }
+    if (si != sj || n != sj)
+        return false;
+    for (int k = 1; k < n; k++) /* sorted by j: one predecessor each */
+        if (e[k].j == e[k - 1].j)
+            return false;
+    for (int k = 0; k < n; k++)
+        for (int q = k + 1; q < n; q++)
+            if (e[k].i == e[q].i)
+                return false;
+    (void)b;
+    *wi = *wj = 1;
+    return true;
+}
+
+/* Splits group g into single tasks. */
+static void split(ob_layout *lay, const ob_model *m, int g)
+{
+    bool first = true;
+    for (int t = 0; t < m->T; t++)
+        if (lay->group_of[t] == g) {
+            if (!first)
+                lay->group_of[t] = lay->G++;
+            first = false;
+        }
+}
+
+/* Groups whose precedence does not pool into "all" or "matched" are split, until none. */
+static void settle_precedence(builder *b)
+{
+    const ob_model *m = b->m;
+    ob_layout *lay = b->lay;
+    int ne = m->pstart[m->T];
+    edge *e = cpd_xmalloc(((size_t)ne + 1) * sizeof(edge));
+    int *size = cpd_xmalloc(((size_t)m->T + 1) * sizeof(int));
+    for (bool changed = true; changed;) {
+        changed = false;
+        int n = 0;
+        for (int g = 0; g < lay->G; g++)
+            size[g] = 0;
+        for (int t = 0; t < m->T; t++)
+            size[lay->group_of[t]]++;
+        for (int j = 0; j < m->T; j++)
+            for (int k = m->pstart[j]; k < m->pstart[j + 1]; k++)
+                e[n++] = (edge){lay->group_of[m->pred[k]], lay->group_of[j], m->pred[k], j};
+        qsort(e, (size_t)n, sizeof(edge), cmp_edge);
+        for (int a = 0, z; a < n && !changed; a = z) {
+            for (z = a; z < n && e[z].gi == e[a].gi && e[z].gj == e[a].gj; z++)
+                ;
+            int wi, wj, si = size[e[a].gi], sj = size[e[a].gj];
+            if ((si > 1 || sj > 1) && !relation(b, &e[a], z - a, si, sj, &wi, &wj)) {
+                split(lay, m, e[a].gi);
+                split(lay, m, e[a].gj);
+                changed = true;
+            }
+        }
+    }
+    free(e);
+    free(size);
+}
+
+/* Tasks into groups: alone in the exact model; pooled by activity, school, week and class of
+ * their person where their shapes and precedence allow. */
+static void make_groups(builder *b)
+{
+    const ob_model *m = b->m;
+    ob_layout *lay = b->lay;
+    lay->group_of = cpd_xcalloc((size_t)m->T + 1, sizeof(int));
+    for (int t = 0; t < m->T; t++) {
+        int g = -1;
+        /* tasks of one activity and school are adjacent: look back while they are */
+        for (int s = t - 1; lay->pooled && s >= 0 && g < 0 &&
+                            m->tasks[s].activity == m->tasks[t].activity &&
+                            m->tasks[s].school == m->tasks[t].school; s--)
+            if (groupable(b, s, t))
+                g = lay->group_of[s];
+        lay->group_of[t] = g >= 0 ? g : lay->G++;
+    }
+    if (lay->pooled)
+        settle_precedence(b);
+    /* renumber in task order, so the first task of a group is its representative */
+    int *renum = cpd_xmalloc(((size_t)lay->G + 1) * sizeof(int)), G = 0;
+    for (int g = 0; g < lay->G; g++)
+        renum[g] = -1;
+    for (int t = 0; t < m->T; t++) {
+        int *r = &renum[lay->group_of[t]];
+        if (*r < 0)
+            *r = G++;
+        lay->group_of[t] = *r;
+    }
+    free(renum);
+    lay->G = G;
+    lay->grep = cpd_xcalloc((size_t)G + 1, sizeof(int));
+    lay->gsize = cpd_xcalloc((size_t)G + 1, sizeof(int));
+    b->gstart = cpd_xcalloc((size_t)G + 2, sizeof(int));
+    b->gtask = cpd_xcalloc((size_t)m->T + 1, sizeof(int));
+    for (int t = m->T - 1; t >= 0; t--)
+        lay->grep[lay->group_of[t]] = t;
+    for (int t = 0; t < m->T; t++)
+        lay->gsize[lay->group_of[t]]++;
+    for (int g = 0; g < G; g++)
+        b->gstart[g + 1] = b->gstart[g] + lay->gsize[g];
+    int *at = cpd_xcalloc((size_t)G + 1, sizeof(int));
+    for (int t = 0; t < m->T; t++) {
+        int g = lay->group_of[t];
+        b->gtask[b->gstart[g] + at[g]++] = t;
+    }
+    free(at);
+}
+
+/* The group of task j is carried by its first task. */
+static bool is_rep(const builder *b, int j) { return b->lay->grep[b->lay->group_of[j]] == j; }
+
+static int gsize_of(const builder *b, int j) { return b->lay->gsize[b->lay->group_of[j]]; }
+
 /* ---- local: variables ---- */
 
-/* x[j,h] with cost c[j,h]; u[j] with cost w_unplaced (a task with no start is a constant). */
+/* x[g,h] with cost c[g,h]; u[g] with cost w_unplaced (a task with no start is a constant). */
 static void add_start_vars(builder *b)
 {
     const ob_model *m = b->m;
     ob_layout *lay = b->lay;
     char label[200];
     for (int j = 0; j < m->T; j++) {
-        task_label(b, j, label, sizeof label);
-        for (int i = m->hstart[j]; i < m->hstart[j + 1]; i++) {
-            snprintf(b->name, sizeof b->name, "x[%s,%d]", label, m->hs[i]);
-            lay->xvar[i] = add_var(b, CPD_VAR_BINARY, 0, 1, m->hc[i]);
-        }
+        for (int i = m->hstart[j]; i < m->hstart[j + 1]; i++)
+            lay->xvar[i] = -1;
+        lay->uvar[j] = -1;
+        int n = gsize_of(b, j);
+        if (!is_rep(b, j))
+            continue;
         if (m->hstart[j] == m->hstart[j + 1]) {
-            lay->uvar[j] = -1;
-            lay->constant += m->q->w_unplaced;
+            lay->constant += n * m->q->w_unplaced;
             continue;
         }
-        snprintf(b->name, sizeof b->name, "u[%s]", label);
-        lay->uvar[j] = add_var(b, CPD_VAR_CONTINUOUS, 0, 1, m->q->w_unplaced);
+        task_label(b, j, label, sizeof label);
+        for (int i = m->hstart[j]; i < m->hstart[j + 1]; i++) {
+            snprintf(b->name, sizeof b->name, "x[%s%s,%d]", label, n > 1 ? ",all" : "", m->hs[i]);
+            lay->xvar[i] = add_var(b, n > 1 ? CPD_VAR_INTEGER : CPD_VAR_BINARY, 0, n, m->hc[i]);
+        }
+        snprintf(b->name, sizeof b->name, "u[%s%s]", label, n > 1 ? ",all" : "");
+        lay->uvar[j] = add_var(b, CPD_VAR_CONTINUOUS, 0, n, m->q->w_unplaced);
     }
 }
 
@@ -237,7 +449,8 @@ static void push_a(ob_layout *lay, int *cap, int var, int k, int u)
     lay->aunit[lay->na++] = u;
 }
 
-/* a[j,k,u,h] for slots with a choice and units with candidates not away. */
+/* a[g,k,u,h] for slots with a choice and units with candidates not away: at most n_k per
+ * task of the group, and at most the unit's people there. */
 static void add_assign_vars(builder *b)
 {
     const ob_model *m = b->m;
@@ -249,15 +462,16 @@ static void add_assign_vars(builder *b)
         task_label(b, j, label, sizeof label);
         for (int i = m->hstart[j]; i < m->hstart[j + 1]; i++) {
             lay->abeg[i] = lay->na;
-            for (int k = m->kbase[j]; k < m->kbase[j + 1]; k++)
+            for (int k = m->kbase[j]; k < m->kbase[j + 1] && is_rep(b, j); k++)
                 for (int u = 0; u < lay->U && !forced(m, k); u++) {
-                    int n = unit_count(b, j, k, u, m->hs[i]);
+                    int n = unit_count(b, j, k, u, m->hs[i]), want = m->kcount[k] * gsize_of(b, j);
                     if (n == 0)
                         continue;
                     snprintf(b->name, sizeof b->name, "a[%s,%d,%s,%d]", label, k - m->kbase[j] + 1,
                              unit_id(b, u), m->hs[i]);
-                    int ub = n < m->kcount[k] ? n : m->kcount[k];
-                    push_a(lay, &cap, add_var(b, lay->pooled ? CPD_VAR_INTEGER : CPD_VAR_BINARY, 0, ub, 0), k, u);
+                    bool binary = want == 1 || n == 1;
+                    push_a(lay, &cap, add_var(b, binary ? CPD_VAR_BINARY : CPD_VAR_INTEGER, 0,
+                                              n < want ? n : want, 0), k, u);
                 }
         }
     }
@@ -279,7 +493,7 @@ static size_t bucket(const builder *b, int u, int s, int p)
     return ((size_t)u * b->m->S + s) * b->m->P + p;
 }
 
-/* Calls fn(var, coef, u, k, j, h) for every way a unit works on a task. */
+/* Calls fn(var, coef, u, k, j, h) for every way a unit works on a group (j its first task). */
 typedef void (*work_fn)(void *ctx, int var, double coef, int u, int k, int j, int h);
 
 static void each_work(const builder *b, work_fn fn, void *ctx)
@@ -288,7 +502,7 @@ static void each_work(const builder *b, work_fn fn, void *ctx)
     const ob_layout *lay = b->lay;
     int *count = cpd_xcalloc((size_t)lay->U + 1, sizeof(int));
     for (int j = 0; j < m->T; j++)
-        for (int i = m->hstart[j]; i < m->hstart[j + 1]; i++) {
+        for (int i = m->hstart[j]; i < m->hstart[j + 1] && is_rep(b, j); i++) {
             for (int k = m->kbase[j]; k < m->kbase[j + 1]; k++) {
                 if (!forced(m, k))
                     continue;
@@ -361,7 +575,7 @@ static int occ_n(const builder *b, const occupancy *o, int u, int s, int p)
 
 /* ---- local: the constraint families ---- */
 
-/* add_one_start: for every task j with a start,  sum_h x[j,h] + u[j] = 1. */
+/* add_one_start: for every group g with a start,  sum_h x[g,h] + u[g] = |g|. */
 static void add_one_start(builder *b)
 {
     const ob_model *m = b->m;
@@ -374,17 +588,19 @@ static void add_one_start(builder *b)
         term(b, b->lay->uvar[j], 1);
         task_label(b, j, label, sizeof label);
         snprintf(b->name, sizeof b->name, "one_start[%s]", label);
-        row(b, CPD_ROW_EQ, 1);
+        row(b, CPD_ROW_EQ, gsize_of(b, j));
     }
 }
 
-/* add_need_fill: for every start and slot with a choice,  sum_u a[j,k,u,h] = n_k x[j,h]. */
+/* add_need_fill: for every start and slot with a choice,  sum_u a[g,k,u,h] = n_k x[g,h]. */
 static void add_need_fill(builder *b)
 {
     const ob_model *m = b->m;
     const ob_layout *lay = b->lay;
     char label[200];
     for (int j = 0; j < m->T; j++) {
+        if (!is_rep(b, j))
+            continue;
         task_label(b, j, label, sizeof label);
         for (int i = m->hstart[j]; i < m->hstart[j + 1]; i++)
             for (int k = m->kbase[j]; k < m->kbase[j + 1]; k++) {
@@ -630,7 +846,8 @@ static int work_var(const builder *b, int i, int k, int u, double *coef)
     return -1;
 }
 
-/* add_school_weeks: a task has one start, so for every task j at s, slot k, unit u and week w:
+/* add_school_weeks: a task has one start, so for every task j (a group of one) at s, slot k,
+ * unit u and week w:
  *   sum_{h: P(j,h) meets w} a[j,k,u,h] <= y[u,s,w]   (m[u,k] x for a forced slot).
  * Per task rather than per day: a start the LP spreads over the week pays the whole week. */
 static void add_school_weeks(builder *b)
@@ -640,7 +857,7 @@ static void add_school_weeks(builder *b)
     char label[200];
     unsigned char *seen = cpd_xcalloc((size_t)lay->U + 1, 1);
     for (int j = 0; j < m->T; j++) {
-        if (m->hstart[j] == m->hstart[j + 1])
+        if (m->hstart[j] == m->hstart[j + 1] || !is_rep(b, j) || gsize_of(b, j) > 1)
             continue;
         int s = m->tasks[j].school, dur = m->dur[j];
         int w0 = m->week[m->hs[m->hstart[j]] / 2], w1 = m->week[(m->hs[m->hstart[j + 1] - 1] + dur - 1) / 2];
@@ -673,10 +890,11 @@ static void add_school_weeks(builder *b)
     free(seen);
 }
 
-/* The strong form for one pair i before j: for every tau (a start of j after which i's
- * side grows, and j's last),
- *   sum_{h <= tau} x[j,h] <= sum_{h <= tau - dur_i} x[i,h]. */
-static void strong_precedence(builder *b, int i, int j, const char *label)
+/* The strong form for groups gi before gj (first tasks i, j; weights wi, wj: |gi| and |gj|
+ * when every task of one comes after every task of the other, 1 and 1 when each task has its
+ * own): for every tau (a start of j after which i's side grows, and j's last),
+ *   wi sum_{h <= tau} x[gj,h] <= wj sum_{h <= tau - dur_i} x[gi,h]. */
+static void strong_precedence(builder *b, int i, int j, int wi, int wj, const char *label)
 {
     const ob_model *m = b->m;
     int ji = m->hstart[j], je = m->hstart[j + 1], ii = m->hstart[i], ie = m->hstart[i + 1];
@@ -692,26 +910,29 @@ static void strong_precedence(builder *b, int i, int j, const char *label)
                 continue;
         }
         for (int q = ji; q <= k; q++)
-            term(b, b->lay->xvar[q], 1);
+            term(b, b->lay->xvar[q], wi);
         for (int q = ii; q < reach; q++)
-            term(b, b->lay->xvar[q], -1);
+            term(b, b->lay->xvar[q], -wj);
         snprintf(b->name, sizeof b->name, "precedence[%s,%d]", label, tau);
         row(b, CPD_ROW_LE, 0);
     }
 }
 
-/* The weak form, for long horizons: j placed needs i placed, and then starts after i ends:
- *   sum_h x[j,h] <= sum_h x[i,h];
+/* The weak form, for long horizons: j placed needs i placed, and (for single tasks) then
+ * starts after i ends:
+ *   wi sum_h x[gj,h] <= wj sum_h x[gi,h];
  *   sum_h h x[j,h] - sum_h h x[i,h] - (dur_i + P) sum_h x[j,h] >= -P. */
-static void weak_precedence(builder *b, int i, int j, const char *label)
+static void weak_precedence(builder *b, int i, int j, int wi, int wj, const char *label)
 {
     const ob_model *m = b->m;
     for (int q = m->hstart[j]; q < m->hstart[j + 1]; q++)
-        term(b, b->lay->xvar[q], 1);
+        term(b, b->lay->xvar[q], wi);
     for (int q = m->hstart[i]; q < m->hstart[i + 1]; q++)
-        term(b, b->lay->xvar[q], -1);
+        term(b, b->lay->xvar[q], -wj);
     snprintf(b->name, sizeof b->name, "precedence[%s]", label);
     row(b, CPD_ROW_LE, 0);
+    if (gsize_of(b, i) > 1 || gsize_of(b, j) > 1)
+        return;
     for (int q = m->hstart[j]; q < m->hstart[j + 1]; q++)
         term(b, b->lay->xvar[q], m->hs[q] - m->dur[i] - m->P);
     for (int q = m->hstart[i]; q < m->hstart[i + 1]; q++)
@@ -721,115 +942,220 @@ static void weak_precedence(builder *b, int i, int j, const char *label)
 }
 
 /* add_precedence: i before j (an unplaced i leaves j unplaced), strong form where its size
- * allows. */
+ * allows; in the pooled relaxation between groups. */
 static void add_precedence(builder *b)
 {
     const ob_model *m = b->m;
+    const ob_layout *lay = b->lay;
+    int ne = m->pstart[m->T], n = 0;
+    edge *e = cpd_xmalloc(((size_t)ne + 1) * sizeof(edge));
+    for (int j = 0; j < m->T; j++)
+        for (int k = m->pstart[j]; k < m->pstart[j + 1]; k++)
+            e[n++] = (edge){lay->group_of[m->pred[k]], lay->group_of[j], m->pred[k], j};
+    qsort(e, (size_t)n, sizeof(edge), cmp_edge);
     char li[200], lj[200], label[420];
-    for (int j = 0; j < m->T; j++) {
-        if (m->hstart[j] == m->hstart[j + 1])
+    for (int a = 0, z; a < n; a = z) {
+        for (z = a; z < n && e[z].gi == e[a].gi && e[z].gj == e[a].gj; z++)
+            ;
+        int i = lay->grep[e[a].gi], j = lay->grep[e[a].gj], wi = 1, wj = 1;
+        if (m->hstart[j] == m->hstart[j + 1] ||
+            !relation(b, &e[a], z - a, lay->gsize[e[a].gi], lay->gsize[e[a].gj], &wi, &wj))
             continue;
-        for (int e = m->pstart[j]; e < m->pstart[j + 1]; e++) {
-            int i = m->pred[e];
-            task_label(b, i, li, sizeof li);
-            task_label(b, j, lj, sizeof lj);
-            snprintf(label, sizeof label, "%s,%s", li, lj);
-            long nj = m->hstart[j + 1] - m->hstart[j], ni = m->hstart[i + 1] - m->hstart[i];
-            if (nj * (nj + ni) <= STRONG_PREC_MAX_TERMS)
-                strong_precedence(b, i, j, label);
-            else
-                weak_precedence(b, i, j, label);
-        }
+        task_label(b, i, li, sizeof li);
+        task_label(b, j, lj, sizeof lj);
+        snprintf(label, sizeof label, "%s,%s", li, lj);
+        long nj = m->hstart[j + 1] - m->hstart[j], ni = m->hstart[i + 1] - m->hstart[i];
+        if (nj * (nj + ni) <= STRONG_PREC_MAX_TERMS)
+            strong_precedence(b, i, j, wi, wj, label);
+        else
+            weak_precedence(b, i, j, wi, wj, label);
     }
+    free(e);
 }
 
 /* ---- local: staff ---- */
 
-/* Each member of staff's tasks; people with the same tasks make the same rows, and people
- * whose tasks are a subset of another's add nothing. */
+/* Per class of people: the groups its members take part in and how many members each task of
+ * the group holds (the same for every task of the group, else the class gets no rows). */
 typedef struct {
-    int *start, *task; /* per person: tasks, increasing */
-} person_tasks;
+    int *start, *group, *per; /* per class: groups (increasing), members per task */
+    int *size;                /* per class: members */
+    unsigned char *skip;      /* per class: uneven, or implied by another class */
+} class_tasks;
 
-static void person_tasks_build(const ob_model *m, person_tasks *pt)
+typedef struct {
+    int g, t;
+} group_task;
+
+static int cmp_group_task(const void *x, const void *y)
 {
-    pt->start = cpd_xcalloc((size_t)m->Q + 2, sizeof(int));
-    for (int e = 0; e < m->qstart[m->T]; e++)
-        pt->start[m->people[e] + 2]++;
-    for (int q = 0; q < m->Q; q++)
-        pt->start[q + 2] += pt->start[q + 1];
-    pt->task = cpd_xmalloc(((size_t)m->qstart[m->T] + 1) * sizeof(int));
-    for (int j = 0; j < m->T; j++)
-        for (int e = m->qstart[j]; e < m->qstart[j + 1]; e++)
-            pt->task[pt->start[m->people[e] + 1]++] = j;
+    const group_task *a = x, *c = y;
+    if (a->g != c->g)
+        return a->g < c->g ? -1 : 1;
+    return (a->t > c->t) - (a->t < c->t);
 }
 
-static bool subset_of(const person_tasks *pt, int a, int b)
+/* Class c's groups from its members' tasks (gt: scratch for all of them). */
+static void class_groups(const builder *b, class_tasks *ct, int c, group_task *gt, int n, int *cap)
 {
-    int i = pt->start[a], ie = pt->start[a + 1], k = pt->start[b], ke = pt->start[b + 1];
+    const ob_layout *lay = b->lay;
+    qsort(gt, (size_t)n, sizeof *gt, cmp_group_task);
+    for (int a = 0, z; a < n; a = z) {
+        int g = gt[a].g, tasks = 0, per = -1;
+        for (z = a; z < n && gt[z].g == g;) {
+            int t = gt[z].t, k = 0;
+            for (; z < n && gt[z].g == g && gt[z].t == t; z++)
+                k++;
+            tasks++;
+            if (per >= 0 && per != k)
+                ct->skip[c] = 1;
+            per = k;
+        }
+        if (tasks != lay->gsize[g])
+            ct->skip[c] = 1;
+        if (ct->start[c + 1] == *cap) {
+            *cap *= 2;
+            ct->group = cpd_xrealloc(ct->group, (size_t)*cap * sizeof(int));
+            ct->per = cpd_xrealloc(ct->per, (size_t)*cap * sizeof(int));
+        }
+        ct->group[ct->start[c + 1]] = g;
+        ct->per[ct->start[c + 1]++] = per;
+    }
+}
+
+/* Whether class a (one person) is implied by class c (one person, a superset of a's tasks). */
+static bool subset_class(const class_tasks *ct, int a, int c)
+{
+    int i = ct->start[a], ie = ct->start[a + 1], k = ct->start[c], ke = ct->start[c + 1];
     if (ie - i > ke - k)
         return false;
     for (; i < ie; i++) {
-        while (k < ke && pt->task[k] < pt->task[i])
+        while (k < ke && ct->group[k] < ct->group[i])
             k++;
-        if (k == ke || pt->task[k] != pt->task[i])
+        if (k == ke || ct->group[k] != ct->group[i])
             return false;
     }
     return true;
 }
 
-/* Whether person a's rows are implied by another's (a subset; among equal sets the first
- * keeps its rows). people_of_task lists, per task, the people in it (to find candidates). */
-static bool implied(const ob_model *m, const person_tasks *pt, int a)
+/* Single people whose tasks are among another single person's add no rows (the first of equal
+ * ones keeps them); candidates are the people of the class's first task. */
+static void skip_implied(const builder *b, class_tasks *ct)
 {
-    if (pt->start[a + 1] - pt->start[a] < 2)
-        return true;
-    int j = pt->task[pt->start[a]];
-    for (int e = m->qstart[j]; e < m->qstart[j + 1]; e++) {
-        int b = m->people[e];
-        if (b == a)
+    const ob_model *m = b->m;
+    for (int a = 0; a < b->nclass; a++) {
+        if (ct->skip[a] || ct->size[a] != 1)
             continue;
-        bool sub = subset_of(pt, a, b), sup = subset_of(pt, b, a);
-        if (sub && (!sup || b < a))
-            return true;
+        if (ct->start[a + 1] - ct->start[a] < 2) {
+            ct->skip[a] = 1;
+            continue;
+        }
+        int j = b->lay->grep[ct->group[ct->start[a]]];
+        for (int e = m->qstart[j]; e < m->qstart[j + 1] && !ct->skip[a]; e++) {
+            int c = b->class_of[m->people[e]];
+            if (c == a || ct->size[c] != 1 || ct->skip[c])
+                continue;
+            bool sub = subset_class(ct, a, c), sup = subset_class(ct, c, a);
+            if (sub && (!sup || c < a))
+                ct->skip[a] = 1;
+        }
     }
-    return false;
+}
+
+static void class_tasks_build(const builder *b, class_tasks *ct)
+{
+    const ob_model *m = b->m;
+    int C = b->nclass, cap = 64;
+    ct->size = cpd_xcalloc((size_t)C + 1, sizeof(int));
+    ct->skip = cpd_xcalloc((size_t)C + 1, 1);
+    ct->start = cpd_xcalloc((size_t)C + 2, sizeof(int));
+    ct->group = cpd_xmalloc((size_t)cap * sizeof(int));
+    ct->per = cpd_xmalloc((size_t)cap * sizeof(int));
+    /* people by class, tasks by person */
+    int *ms = cpd_xcalloc((size_t)C + 2, sizeof(int)), *mem = cpd_xmalloc(((size_t)m->Q + 1) * sizeof(int));
+    for (int q = 0; q < m->Q; q++)
+        ms[b->class_of[q] + 2]++;
+    for (int c = 0; c < C; c++)
+        ms[c + 2] += ms[c + 1];
+    for (int q = 0; q < m->Q; q++)
+        mem[ms[b->class_of[q] + 1]++] = q;
+    int *ps = cpd_xcalloc((size_t)m->Q + 2, sizeof(int)), ne = m->qstart[m->T];
+    int *pt = cpd_xmalloc(((size_t)ne + 1) * sizeof(int));
+    for (int e = 0; e < ne; e++)
+        ps[m->people[e] + 2]++;
+    for (int q = 0; q < m->Q; q++)
+        ps[q + 2] += ps[q + 1];
+    for (int j = 0; j < m->T; j++)
+        for (int e = m->qstart[j]; e < m->qstart[j + 1]; e++)
+            pt[ps[m->people[e] + 1]++] = j;
+    group_task *gt = cpd_xmalloc(((size_t)ne + 1) * sizeof *gt);
+    for (int c = 0; c < C; c++) {
+        int n = 0;
+        ct->size[c] = ms[c + 1] - ms[c];
+        for (int e = ms[c]; e < ms[c + 1]; e++)
+            for (int k = ps[mem[e]]; k < ps[mem[e] + 1]; k++)
+                gt[n++] = (group_task){b->lay->group_of[pt[k]], pt[k]};
+        ct->start[c + 1] = ct->start[c];
+        class_groups(b, ct, c, gt, n, &cap);
+    }
+    skip_implied(b, ct);
+    free(gt);
+    free(ms);
+    free(mem);
+    free(ps);
+    free(pt);
+}
+
+static void class_tasks_free(class_tasks *ct)
+{
+    free(ct->start);
+    free(ct->group);
+    free(ct->per);
+    free(ct->size);
+    free(ct->skip);
 }
 
 /* add_staff_no_overlap: for each member of staff q and period p:
- *   sum_{j ∋ q, h: p ∈ P(j,h)} x[j,h] <= 1   (rows with one task left out). */
+ *   sum_{j ∋ q, h: p ∈ P(j,h)} x[j,h] <= 1;
+ * pooled, summed over a class C of interchangeable people, with t[C,g] of them in each task
+ * of group g:  sum_g t[C,g] sum_{h: p ∈ P(g,h)} x[g,h] <= |C|   (where it can bind). */
 static void add_staff_no_overlap(builder *b)
 {
     const ob_model *m = b->m;
-    person_tasks pt;
-    person_tasks_build(m, &pt);
-    const cpd_scenario *c = m->p->common;
-    for (int q = 0; q < m->Q; q++) {
-        if (implied(m, &pt, q))
+    const ob_layout *lay = b->lay;
+    class_tasks ct;
+    class_tasks_build(b, &ct);
+    const cpd_scenario *sc = m->p->common;
+    int *first = cpd_xmalloc(((size_t)b->nclass + 1) * sizeof(int));
+    for (int q = m->Q - 1; q >= 0; q--)
+        first[b->class_of[q]] = q;
+    for (int c = 0; c < b->nclass; c++) {
+        if (ct.skip[c])
             continue;
         for (int p = 0; p < m->P; p++) {
-            int tasks = 0;
-            for (int e = pt.start[q]; e < pt.start[q + 1]; e++) {
-                int j = pt.task[e], before = b->n;
+            int most = 0;
+            for (int e = ct.start[c]; e < ct.start[c + 1]; e++) {
+                int g = ct.group[e], j = lay->grep[g], before = b->n;
                 for (int i = m->hstart[j]; i < m->hstart[j + 1]; i++)
                     if (m->hs[i] <= p && p < m->hs[i] + m->dur[j])
-                        term(b, b->lay->xvar[i], 1);
-                tasks += b->n > before;
+                        term(b, lay->xvar[i], ct.per[e]);
+                most += b->n > before ? ct.per[e] * lay->gsize[g] : 0;
             }
-            if (tasks < 2) {
+            if (most <= ct.size[c]) {
                 discard(b);
                 continue;
             }
-            snprintf(b->name, sizeof b->name, "staff_no_overlap[%s,%d]", c->staff[q].id, p);
-            row(b, CPD_ROW_LE, 1);
+            snprintf(b->name, sizeof b->name, "staff_no_overlap[%s%s,%d]", sc->staff[first[c]].id,
+                     ct.size[c] > 1 ? ",class" : "", p);
+            row(b, CPD_ROW_LE, ct.size[c]);
         }
     }
-    free(pt.start);
-    free(pt.task);
+    free(first);
+    class_tasks_free(&ct);
 }
 
 /* add_cover: for each school s and period p:
- *   sum_{j at s with cover, h: p ∈ P(j,h)} out_j x[j,h] <= cover_limit   (where it can bind). */
+ *   sum_{g at s with cover, h: p ∈ P(g,h)} out_g x[g,h] <= cover_limit   (where it can bind). */
 static void add_cover(builder *b)
 {
     const ob_model *m = b->m;
@@ -837,13 +1163,13 @@ static void add_cover(builder *b)
         for (int p = 0; p < m->P; p++) {
             int most = 0;
             for (int j = 0; j < m->T; j++) {
-                if (m->tasks[j].school != s || m->ncover[j] == 0)
+                if (m->tasks[j].school != s || m->ncover[j] == 0 || !is_rep(b, j))
                     continue;
                 int before = b->n;
                 for (int i = m->hstart[j]; i < m->hstart[j + 1]; i++)
                     if (m->hs[i] <= p && p < m->hs[i] + m->dur[j])
                         term(b, b->lay->xvar[i], m->ncover[j]);
-                most += b->n > before ? m->ncover[j] : 0;
+                most += b->n > before ? m->ncover[j] * gsize_of(b, j) : 0;
             }
             if (most <= m->q->cover_limit) {
                 discard(b);
@@ -852,6 +1178,60 @@ static void add_cover(builder *b)
             snprintf(b->name, sizeof b->name, "cover[%s,%d]", school_id(b, s), p);
             row(b, CPD_ROW_LE, m->q->cover_limit);
         }
+}
+
+/* add_training_days: while a school's all-staff training runs, none of its per-person tasks
+ * can, and at other times at most K_s of those that need people run at once (K_s: their
+ * candidates together). For school s and period p, with G_s its per-person groups that need
+ * people and A_s its all-staff groups:
+ *   sum_{g in G_s} sum_{h: p ∈ P(g,h)} x[g,h] + K_s sum_{g in A_s} sum_{h: p ∈ P(g,h)} x[g,h] <= K_s
+ * (only where K_s is below the tasks of G_s: elsewhere the rows above say as much). */
+static void add_training_days(builder *b)
+{
+    const ob_model *m = b->m;
+    unsigned char *isc = cpd_xcalloc((size_t)m->R + 1, 1);
+    for (int s = 0; s < m->S; s++) {
+        int K = 0, owned = 0, shared = 0;
+        memset(isc, 0, (size_t)m->R + 1);
+        for (int j = 0; j < m->T; j++) {
+            if (m->tasks[j].school != s || m->hstart[j] == m->hstart[j + 1])
+                continue;
+            const cpd_activity *a = &m->p->activities[m->tasks[j].activity];
+            shared += cpd_strlist_has(&a->audience, "staff") || cpd_strlist_has(&a->audience, "all");
+            if (m->tasks[j].staff < 0 || m->kbase[j] == m->kbase[j + 1])
+                continue;
+            owned++;
+            for (int e = m->cstart[m->kbase[j]]; e < m->cstart[m->kbase[j + 1]]; e++)
+                if (!isc[m->cand[e]]) {
+                    isc[m->cand[e]] = 1;
+                    K++;
+                }
+        }
+        if (shared == 0 || K >= owned)
+            continue;
+        for (int p = 0; p < m->P; p++) {
+            bool any = false;
+            for (int j = 0; j < m->T; j++) {
+                const cpd_activity *a = &m->p->activities[m->tasks[j].activity];
+                bool all = cpd_strlist_has(&a->audience, "staff") || cpd_strlist_has(&a->audience, "all");
+                bool mine = m->tasks[j].staff >= 0 && m->kbase[j] < m->kbase[j + 1];
+                if (m->tasks[j].school != s || !is_rep(b, j) || (!all && !mine))
+                    continue;
+                for (int i = m->hstart[j]; i < m->hstart[j + 1]; i++)
+                    if (m->hs[i] <= p && p < m->hs[i] + m->dur[j]) {
+                        term(b, b->lay->xvar[i], all ? K : 1);
+                        any |= all;
+                    }
+            }
+            if (!any) {
+                discard(b);
+                continue;
+            }
+            snprintf(b->name, sizeof b->name, "training_day[%s,%d]", school_id(b, s), p);
+            row(b, CPD_ROW_LE, K);
+        }
+    }
+    free(isc);
 }
 
 /* ---- interface ---- */
@@ -864,15 +1244,13 @@ static int *minus_ones(size_t n)
     return a;
 }
 
-size_t ob_count_vars(const ob_model *m, bool pooled)
+size_t ob_count_vars(const ob_model *m)
 {
     size_t n = (size_t)m->hstart[m->T];
     for (int j = 0; j < m->T; j++)
-        for (int k = m->kbase[j]; k < m->kbase[j + 1]; k++) {
-            int nc = m->cstart[k + 1] - m->cstart[k];
-            if (nc > m->kcount[k])
-                n += (size_t)(pooled && nc > 3 ? 3 : nc) * (m->hstart[j + 1] - m->hstart[j]);
-        }
+        for (int k = m->kbase[j]; k < m->kbase[j + 1]; k++)
+            if (!forced(m, k))
+                n += (size_t)(m->cstart[k + 1] - m->cstart[k]) * (m->hstart[j + 1] - m->hstart[j]);
     return n;
 }
 
@@ -889,6 +1267,8 @@ cpd_engine *ob_build_engine(const ob_model *m, bool pooled, ob_layout *lay)
     lay->yvar = minus_ones((size_t)lay->U * (m->W + 1) * m->S);
     builder b = {.m = m, .lay = lay,
                  .e = cpd_engine_new(pooled ? "cpdplan_onboard_pooled" : "cpdplan_onboard", CPD_MINIMIZE)};
+    make_classes(&b);
+    make_groups(&b);
     unit_days(&b);
     add_start_vars(&b);
     add_assign_vars(&b);
@@ -899,13 +1279,14 @@ cpd_engine *ob_build_engine(const ob_model *m, bool pooled, ob_layout *lay)
     add_one_start(&b);
     add_need_fill(&b);
     add_resource_capacity(&b, &o);
-    if (!getenv("SKIP_add_one_school_a_day")) add_one_school_a_day(&b);
-    if (!getenv("SKIP_add_days_a_week")) add_days_a_week(&b);
-    if (!getenv("SKIP_add_school_days")) add_school_days(&b);
-    if (!getenv("SKIP_add_school_weeks")) add_school_weeks(&b);
-    if (!getenv("SKIP_add_precedence")) add_precedence(&b);
-    if (!getenv("SKIP_add_staff_no_overlap")) add_staff_no_overlap(&b);
-    if (!getenv("SKIP_add_cover")) add_cover(&b);
+    add_one_school_a_day(&b);
+    add_days_a_week(&b);
+    add_school_days(&b);
+    add_school_weeks(&b);
+    add_precedence(&b);
+    add_staff_no_overlap(&b);
+    add_cover(&b);
+    add_training_days(&b);
     occupancy_free(&o);
     free(b.var);
     free(b.coef);
@@ -914,6 +1295,9 @@ cpd_engine *ob_build_engine(const ob_model *m, bool pooled, ob_layout *lay)
     free(b.cap_day);
     free(b.days_week);
     free(b.most_week);
+    free(b.class_of);
+    free(b.gstart);
+    free(b.gtask);
     return b.e;
 }
 
@@ -922,6 +1306,9 @@ void ob_layout_free(ob_layout *lay)
     free(lay->unit_of);
     free(lay->first);
     free(lay->nmem);
+    free(lay->group_of);
+    free(lay->grep);
+    free(lay->gsize);
     free(lay->xvar);
     free(lay->uvar);
     free(lay->abeg);
@@ -949,7 +1336,8 @@ static void add(double *x, int var)
         x[var] += 1;
 }
 
-/* z and v from the people's days: each person counts once per school and day. */
+/* z and v from the people's days: each person counts once per school and day; y once per
+ * school and week. */
 static void days_to_x(const ob_state *st, const ob_layout *lay, double *x)
 {
     const ob_model *m = st->m;
@@ -977,16 +1365,17 @@ void ob_state_to_x(const ob_state *st, const ob_layout *lay, double *x)
     const ob_model *m = st->m;
     memset(x, 0, (size_t)lay->nvars * sizeof(double));
     for (int j = 0; j < m->T; j++) {
-        int i = st->hidx[j];
+        int g = j, rep = lay->grep[lay->group_of[g]], i = st->hidx[j];
         if (i < 0) {
-            add(x, lay->uvar[j]);
+            add(x, lay->uvar[rep]);
             continue;
         }
-        x[lay->xvar[i]] = 1;
+        int ri = m->hstart[rep] + (i - m->hstart[j]); /* the same start of the group's first task */
+        add(x, lay->xvar[ri]);
         const int *res = &st->res[(size_t)j * CPD_OB_MAX_RES];
         for (int k = m->kbase[j], at = 0; k < m->kbase[j + 1]; at += m->kcount[k++])
             for (int c = at; c < at + m->kcount[k] && !forced(m, k); c++)
-                add(x, a_of(lay, i, k, lay->unit_of[res[c]]));
+                add(x, a_of(lay, ri, m->kbase[rep] + (k - m->kbase[j]), lay->unit_of[res[c]]));
     }
     days_to_x(st, lay, x);
 }

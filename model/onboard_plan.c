@@ -11,15 +11,19 @@
 #include <string.h>
 
 #define REINSERT_PASSES 50
-#define RR_ITERS_MIN 300
-#define RR_ITERS_PER_TASK 8   /* ruin-and-recreate rounds: the count ends them, so runs repeat */
-#define RR_ITERS_MAX 6000
-#define HEUR_SHARE 0.35       /* a safety cap on the heuristic: this share of the time limit */
+/* Ruin-and-recreate rounds (about ten microseconds each on the model programme): the count
+ * ends them, so runs repeat; the plans of six schools stop improving after about 400 000. */
+#define RR_ITERS_MIN 2000
+#define RR_ITERS_PER_TASK 1000
+#define RR_ITERS_MAX 400000
+#define HEUR_SHARE 0.3        /* a safety cap on the heuristic: this share of the time limit */
 #define END_MARGIN 0.1        /* seconds kept for the plan after GLPK */
-/* Above this many variables GLPK's root LP alone takes most of a minute and its search adds
- * nothing: the heuristic's plan and the simple bound are the answer (the model is still built
- * when it is to be exported). */
-#define GLPK_MAX_VARS 400000
+/* Above this many x and a variables GLPK's root LP of the exact model takes more than a
+ * minute (six schools: 85 000, over an hour): only the pooled relaxation is solved, for the
+ * bound, and the plan is the heuristic's (the exact model is still built to be exported). */
+#define EXACT_MAX_VARS 30000
+#define POOL_SHARE 0.8        /* of the time left, for the pooled bound before the exact model */
+#define POOL_MARGIN 0.05      /* of the time left, for GLPK's cut rounds, which overrun the limit */
 #define LIST_MAX 4            /* names in a reason before "and N more" */
 
 /* ---- local: words ---- */
@@ -144,9 +148,9 @@ static char *shortage(const ob_model *m, int j, int k)
         return NULL;
     char *r = NULL;
     slot_who(&r, m, k);
-    ob_strcatf(&r, " %s %g days in week %d and %d school%s need %g",
-               m->cstart[k + 1] - m->cstart[k] == 1 ? "has" : "have", have, worst, nsch,
-               nsch == 1 ? "" : "s", need);
+    ob_strcatf(&r, " %s %g day%s in week %d and %d %s %g",
+               m->cstart[k + 1] - m->cstart[k] == 1 ? "has" : "have", have, have == 1 ? "" : "s",
+               worst, nsch, nsch == 1 ? "school needs" : "schools need", need);
     return r;
 }
 
@@ -357,9 +361,9 @@ static char *plan_reason(const ob_state *st, int j)
 static char *task_reason(const ob_state *st, int j)
 {
     const ob_model *m = st->m;
-    if (m->fit[j] != OB_FIT_OK)
+    char *r = m->fit[j] == OB_FIT_OK || m->fit[j] == OB_FIT_AFTER ? order_reason(st, j) : NULL;
+    if (!r && m->fit[j] != OB_FIT_OK)
         return structural_reason(m, j);
-    char *r = order_reason(st, j);
     for (int k = m->kbase[j]; k < m->kbase[j + 1] && !r; k++)
         r = shortage(m, j, k);
     return r ? r : plan_reason(st, j);
@@ -442,16 +446,23 @@ typedef struct {
     cpd_diags *d;
     double t0;
     ob_model m;
-    ob_layout lay;
-    cpd_engine *e;
+    ob_layout lay, play;  /* the exact model's and the pooled relaxation's */
+    cpd_engine *e, *pe;
     ob_state *heur, *final, *hook;
-    double lb;          /* the bound without the LP */
-    double hook_best;   /* the best plan handed to GLPK */
-    double *lpx;        /* per allowed start: LP values, for the hook */
+    double lb;            /* the best bound so far */
+    double heur_obj;      /* the heuristic's plan before GLPK */
+    double *lpx;          /* per allowed start: LP values, for the hook */
+    int nodes;
     bool engine_run;
 } solve_ctx;
 
 static double limit_of(const solve_ctx *x) { return x->opts->solve.time_limit; }
+
+/* Seconds left before the time limit, less what writing the plan keeps; HUGE_VAL with none. */
+static double left_of(const solve_ctx *x)
+{
+    return limit_of(x) > 0 ? limit_of(x) - (ob_now() - x->t0) - END_MARGIN : HUGE_VAL;
+}
 
 static bool integral_weights(const cpd_onboard_params *q)
 {
@@ -463,121 +474,163 @@ static double rel_gap(double bound, double obj) { return fabs(obj - bound) / fma
 
 static double target_gap(const solve_ctx *x) { return x->opts->solve.gap > 0 ? x->opts->solve.gap : 1e-9; }
 
-/* The serial schedule, remove and re-insert, then ruin and recreate while the simple bound
- * does not prove the plan. */
+/* A bound rounded up when every weight is a whole number (so is every plan's objective). */
+static double rounded(const solve_ctx *x, double bound)
+{
+    return integral_weights(&x->p->params) ? ceil(bound - 1e-6) : bound;
+}
+
+static bool proven(const solve_ctx *x)
+{
+    return rel_gap(fmin(rounded(x, x->lb), ob_state_objective(x->heur)), ob_state_objective(x->heur)) <=
+           target_gap(x);
+}
+
+/* The serial schedule, remove and re-insert, then ruin and recreate while the bound does not
+ * prove the plan: the counts end each phase, the share of the time limit is a safety cap. */
 static void heuristic(solve_ctx *x)
 {
     const ob_model *m = &x->m;
     x->heur = ob_state_new(m);
     ob_construct(x->heur);
     ob_reinsert(x->heur, REINSERT_PASSES);
-    int iters = RR_ITERS_PER_TASK * m->T;
+    long iters = (long)RR_ITERS_PER_TASK * m->T;
     iters = iters < RR_ITERS_MIN ? RR_ITERS_MIN : iters > RR_ITERS_MAX ? RR_ITERS_MAX : iters;
     double deadline = limit_of(x) > 0 ? x->t0 + HEUR_SHARE * limit_of(x) : 0;
-    double stop_at = x->lb + target_gap(x) * fabs(x->lb) / (1 + target_gap(x));
-    ob_ruin_recreate(x->heur, iters, stop_at, deadline);
+    double g = target_gap(x), stop_at = x->lb + g * fabs(x->lb) / (1 + g);
+    ob_ruin_recreate(x->heur, (int)iters, stop_at, deadline);
     ob_reinsert(x->heur, REINSERT_PASSES);
+    x->heur_obj = ob_state_objective(x->heur);
 }
 
-/* GLPK's heuristic hook: a plan built from the LP's start values; handed over when better. */
-static bool round_lp(void *ctx, const double *lp, double *out, size_t nvars)
+/* A model's LP values as per-task start values: a group's count shared among its tasks. */
+static void lp_to_starts(const ob_model *m, const ob_layout *lay, const double *lp, double *lpx)
 {
-    solve_ctx *x = ctx;
+    for (int j = 0; j < m->T; j++) {
+        int g = lay->group_of[j], rep = lay->grep[g];
+        for (int i = m->hstart[j]; i < m->hstart[j + 1]; i++) {
+            int v = lay->xvar[m->hstart[rep] + (i - m->hstart[j])];
+            lpx[i] = v >= 0 ? lp[v] / lay->gsize[g] : 0;
+        }
+    }
+}
+
+/* GLPK's heuristic hook, for either model: a plan built from the LP's start values, handed
+ * over when better (and kept as the heuristic's plan). */
+static bool round_lp(solve_ctx *x, const ob_layout *lay, const double *lp, double *out, size_t nvars)
+{
     const ob_model *m = &x->m;
-    if ((int)nvars != x->lay.nvars)
+    if ((int)nvars != lay->nvars)
         return false;
-    for (int i = 0; i < m->hstart[m->T]; i++)
-        x->lpx[i] = lp[x->lay.xvar[i]];
+    lp_to_starts(m, lay, lp, x->lpx);
     ob_construct_guided(x->hook, x->lpx);
     ob_reinsert(x->hook, 3);
     double obj = ob_state_objective(x->hook);
-    if (obj >= x->hook_best - OB_EPS)
+    if (obj >= ob_state_objective(x->heur) - OB_EPS)
         return false;
-    x->hook_best = obj;
-    ob_state_to_x(x->hook, &x->lay, out);
-    if (obj < ob_state_objective(x->heur) - OB_EPS)
-        ob_state_copy(x->heur, x->hook);
+    ob_state_to_x(x->hook, lay, out);
+    ob_state_copy(x->heur, x->hook);
     return true;
 }
 
-static void build_engine(solve_ctx *x)
+static bool round_exact(void *ctx, const double *lp, double *out, size_t nvars)
 {
-    const ob_model *m = &x->m;
-    x->e = ob_build_engine(m, false, &x->lay);
-    double *v = cpd_xmalloc(((size_t)x->lay.nvars + 1) * sizeof(double));
-    ob_state_to_x(x->heur, &x->lay, v);
-    cpd_engine_set_start(x->e, v);
+    solve_ctx *x = ctx;
+    return round_lp(x, &x->lay, lp, out, nvars);
+}
+
+static bool round_pooled(void *ctx, const double *lp, double *out, size_t nvars)
+{
+    solve_ctx *x = ctx;
+    return round_lp(x, &x->play, lp, out, nvars);
+}
+
+/* The heuristic's plan as a start of engine e (of layout lay). */
+static void set_start(solve_ctx *x, cpd_engine *e, const ob_layout *lay)
+{
+    double *v = cpd_xmalloc(((size_t)lay->nvars + 1) * sizeof(double));
+    ob_state_to_x(x->heur, lay, v);
+    cpd_engine_set_start(e, v);
     free(v);
-    x->hook = ob_state_new(m);
-    x->hook_best = ob_state_objective(x->heur);
-    x->lpx = cpd_xcalloc((size_t)m->hstart[m->T] + 1, sizeof(double));
-    cpd_engine_set_heuristic(x->e, round_lp, x);
+}
+
+static void build_exact(solve_ctx *x)
+{
+    x->e = ob_build_engine(&x->m, false, &x->lay);
+    set_start(x, x->e, &x->lay);
+    cpd_engine_set_heuristic(x->e, round_exact, x);
+}
+
+/* The pooled relaxation's bound, in share of the time left (less a margin: GLPK's cut rounds at
+ * the root do not look at the clock). */
+static void pooled_bound(solve_ctx *x, double share)
+{
+    double left = left_of(x);
+    if (x->m.T == 0 || left < 0.3)
+        return;
+    x->pe = ob_build_engine(&x->m, true, &x->play);
+    set_start(x, x->pe, &x->play);
+    cpd_engine_set_heuristic(x->pe, round_pooled, x);
+    cpd_engine_set_external_bound(x->pe, x->lb);
+    cpd_solve_opts so = x->opts->solve;
+    so.progress = so.progress && !x->e;
+    if (limit_of(x) > 0)
+        so.time_limit = fmax(0.1, share * left - fmax(0.3, POOL_MARGIN * left));
+    cpd_solve_result r = cpd_engine_solve(x->pe, &so);
+    x->nodes += r.nodes;
+    if (r.has_bound && r.status != CPD_SOLVE_FAILED && r.status != CPD_SOLVE_NO_PLAN)
+        x->lb = fmax(x->lb, r.bound);
+}
+
+/* GLPK on the exact model with what time is left; its plan when better and keeping every
+ * rule. */
+static cpd_code run_exact(solve_ctx *x)
+{
+    double left = left_of(x);
+    if (!x->e || x->lay.nvars == 0 || proven(x) || left < 0.1)
+        return CPD_OK;
+    set_start(x, x->e, &x->lay); /* the pooled search may have improved the plan */
     cpd_engine_set_external_bound(x->e, x->lb);
-}
-
-/* The heuristic's answer with the simple bound, when GLPK is not run. */
-static cpd_solve_result heuristic_result(const solve_ctx *x)
-{
-    double obj = ob_state_objective(x->heur);
-    return (cpd_solve_result){.status = CPD_SOLVE_FEASIBLE, .objective = obj, .bound = x->lb,
-                              .has_bound = true, .from_heuristic = true};
-}
-
-static cpd_solve_result run_engine(solve_ctx *x)
-{
-    double obj = ob_state_objective(x->heur);
-    double left = limit_of(x) > 0 ? limit_of(x) - (ob_now() - x->t0) - END_MARGIN : HUGE_VAL;
-    if (!x->e || x->lay.nvars == 0 || rel_gap(x->lb, obj) <= target_gap(x) || left < 0.05)
-        return heuristic_result(x);
     cpd_solve_opts so = x->opts->solve;
     if (limit_of(x) > 0)
-        so.time_limit = left;
+        so.time_limit = fmax(0.05, left - fmax(0.2, POOL_MARGIN * left));
     x->engine_run = true;
-    return cpd_engine_solve(x->e, &so);
-}
-
-/* GLPK's plan when it is better than the heuristic's and keeps every rule, else the
- * heuristic's; the result's figures from the plan taken and the best bound. */
-static cpd_code take_plan(solve_ctx *x, cpd_solve_result *r)
-{
-    x->final = ob_state_new(&x->m);
-    ob_state_copy(x->final, x->heur);
-    bool has_plan = r->status == CPD_SOLVE_OPTIMAL || r->status == CPD_SOLVE_FEASIBLE;
-    if (x->engine_run && r->status == CPD_SOLVE_FAILED)
-        cpd_warn(x->d, NULL, 0, 0, "solver failure (%s); the plan is the heuristic's",
-                 cpd_engine_error(x->e));
-    if (x->engine_run && has_plan && !r->from_heuristic) {
-        double *v = cpd_xmalloc(((size_t)x->lay.nvars + 1) * sizeof(double));
-        for (int k = 0; k < x->lay.nvars; k++)
-            v[k] = cpd_engine_value(x->e, k);
-        ob_state *g = ob_state_new(&x->m);
-        bool ok = ob_state_from_x(g, &x->lay, v) && ob_state_feasible(g);
-        free(v);
-        if (!ok) {
-            ob_state_free(&g);
-            cpd_error(x->d, NULL, 0, 0, "internal: the solver's plan breaks a rule of the model");
-            return CPD_EINTERNAL;
-        }
-        if (ob_state_objective(g) < ob_state_objective(x->final) - OB_EPS)
-            ob_state_copy(x->final, g);
-        ob_state_free(&g);
+    cpd_solve_result r = cpd_engine_solve(x->e, &so);
+    x->nodes += r.nodes;
+    if (r.status == CPD_SOLVE_FAILED) {
+        cpd_warn(x->d, NULL, 0, 0, "solver failure (%s); the plan is the heuristic's", cpd_engine_error(x->e));
+        return CPD_OK;
     }
-    if (!ob_state_feasible(x->final)) {
-        cpd_error(x->d, NULL, 0, 0, "internal: the heuristic's plan breaks a rule of the model");
+    if (r.has_bound && r.status != CPD_SOLVE_NO_PLAN)
+        x->lb = fmax(x->lb, r.bound);
+    if ((r.status != CPD_SOLVE_OPTIMAL && r.status != CPD_SOLVE_FEASIBLE) || r.from_heuristic)
+        return CPD_OK;
+    double *v = cpd_xmalloc(((size_t)x->lay.nvars + 1) * sizeof(double));
+    for (int k = 0; k < x->lay.nvars; k++)
+        v[k] = cpd_engine_value(x->e, k);
+    ob_state *g = ob_state_new(&x->m);
+    bool ok = ob_state_from_x(g, &x->lay, v) && ob_state_feasible(g);
+    free(v);
+    if (ok && ob_state_objective(g) < ob_state_objective(x->heur) - OB_EPS)
+        ob_state_copy(x->heur, g);
+    ob_state_free(&g);
+    if (!ok) {
+        cpd_error(x->d, NULL, 0, 0, "internal: the solver's plan breaks a rule of the model");
         return CPD_EINTERNAL;
     }
-    double obj = ob_state_objective(x->final);
-    double bound = r->has_bound && !(r->status == CPD_SOLVE_FAILED) ? fmax(r->bound, x->lb) : x->lb;
-    if (integral_weights(&x->p->params))
-        bound = ceil(bound - 1e-6);
-    bound = fmin(bound, obj);
-    *r = (cpd_solve_result){.objective = obj, .bound = bound, .has_bound = true, .nodes = r->nodes,
-                            .gap = rel_gap(bound, obj),
-                            .from_heuristic = obj >= ob_state_objective(x->heur) - OB_EPS};
-    r->status = r->gap <= target_gap(x) ? CPD_SOLVE_OPTIMAL : CPD_SOLVE_FEASIBLE;
-    if (r->status == CPD_SOLVE_OPTIMAL && target_gap(x) <= 1e-9)
-        r->gap = 0;
     return CPD_OK;
+}
+
+/* The result's figures from the plan and the best bound. */
+static cpd_solve_result result_of(const solve_ctx *x, double obj)
+{
+    double bound = fmin(rounded(x, x->lb), obj);
+    cpd_solve_result r = {.objective = obj, .bound = bound, .has_bound = true, .nodes = x->nodes,
+                          .gap = rel_gap(bound, obj), .from_heuristic = obj >= x->heur_obj - OB_EPS};
+    r.status = r.gap <= target_gap(x) ? CPD_SOLVE_OPTIMAL : CPD_SOLVE_FEASIBLE;
+    if (r.status == CPD_SOLVE_OPTIMAL && target_gap(x) <= 1e-9)
+        r.gap = 0;
+    return r;
 }
 
 static cpd_code solve(solve_ctx *x, cpd_onboard_plan **out)
@@ -585,25 +638,35 @@ static cpd_code solve(solve_ctx *x, cpd_onboard_plan **out)
     ob_model_build(x->p, &x->m);
     x->lb = ob_trivial_bound(&x->m);
     heuristic(x);
-    bool wanted = ob_count_vars(&x->m, false) <= GLPK_MAX_VARS;
-    if (wanted || x->opts->export_path)
-        build_engine(x);
+    x->hook = ob_state_new(&x->m);
+    x->lpx = cpd_xcalloc((size_t)x->m.hstart[x->m.T] + 1, sizeof(double));
+    bool exact = ob_count_vars(&x->m) <= EXACT_MAX_VARS;
+    if (exact || x->opts->export_path)
+        build_exact(x);
     if (x->opts->export_path && !cpd_engine_export(x->e, x->opts->export_path)) {
         cpd_error(x->d, NULL, 0, 0, "cannot export the model to '%s': %s", x->opts->export_path,
                   cpd_engine_error(x->e));
         return CPD_EINTERNAL;
     }
-    cpd_solve_result r = wanted ? run_engine(x) : heuristic_result(x);
-    cpd_code code = take_plan(x, &r);
+    if (!proven(x))
+        pooled_bound(x, exact ? POOL_SHARE : 1.0);
+    cpd_code code = exact ? run_exact(x) : CPD_OK;
     if (code != CPD_OK)
         return code;
+    x->final = x->heur;
+    x->heur = NULL;
+    if (!ob_state_feasible(x->final)) {
+        cpd_error(x->d, NULL, 0, 0, "internal: the heuristic's plan breaks a rule of the model");
+        return CPD_EINTERNAL;
+    }
     cpd_onboard_plan *pl = cpd_xcalloc(1, sizeof *pl);
     fill_plan(x->final, pl);
-    r.seconds = ob_now() - x->t0;
-    pl->result = r;
-    pl->heuristic_objective = ob_state_objective(x->heur);
-    pl->nvars = x->lay.nvars;
-    pl->nconstraints = x->lay.nrows;
+    pl->result = result_of(x, ob_state_objective(x->final));
+    pl->result.seconds = ob_now() - x->t0;
+    pl->heuristic_objective = x->heur_obj;
+    const ob_layout *lay = x->e ? &x->lay : &x->play;
+    pl->nvars = lay->nvars;
+    pl->nconstraints = lay->nrows;
     *out = pl;
     return CPD_OK;
 }
@@ -627,8 +690,8 @@ static void note_shortages(const ob_model *m, cpd_diags *d)
                 continue;
             char *who = NULL;
             slot_who(&who, m, k);
-            cpd_diags_add(d, CPD_SEV_NOTE, NULL, 0, 0, "%s: %g days in week %d, %g needed by %d school%s",
-                          who, have, w, need, ns, ns == 1 ? "" : "s");
+            cpd_diags_add(d, CPD_SEV_NOTE, NULL, 0, 0, "%s: %g day%s in week %d, %g needed by %d school%s",
+                          who, have, have == 1 ? "" : "s", w, need, ns, ns == 1 ? "" : "s");
             free(who);
         }
     }
@@ -674,7 +737,9 @@ cpd_code cpd_onboard_solve(const cpd_onboard *p, const cpd_onboard_opts *opts,
     ob_state_free(&x.hook);
     free(x.lpx);
     cpd_engine_free(&x.e);
+    cpd_engine_free(&x.pe);
     ob_layout_free(&x.lay);
+    ob_layout_free(&x.play);
     ob_model_free(&x.m);
     return code;
 }
