@@ -690,8 +690,11 @@ static void note_shortages(const ob_model *m, cpd_diags *d)
                 continue;
             char *who = NULL;
             slot_who(&who, m, k);
-            cpd_diags_add(d, CPD_SEV_NOTE, NULL, 0, 0, "%s: %g day%s in week %d, %g needed by %d school%s",
-                          who, have, have == 1 ? "" : "s", w, need, ns, ns == 1 ? "" : "s");
+            cpd_diags_add(d, CPD_SEV_NOTE, NULL, 0, 0,
+                          "%s %s %g day%s in week %d, and the tasks of %d school%s aiming at it need "
+                          "%g: some move to other weeks of their windows",
+                          who, m->cstart[k + 1] - m->cstart[k] == 1 ? "has" : "have", have,
+                          have == 1 ? "" : "s", w, ns, ns == 1 ? "" : "s", need);
             free(who);
         }
     }

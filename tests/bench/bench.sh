@@ -1,21 +1,23 @@
 #!/bin/sh
-# bench.sh — cpdplan deploy and inset on generated days of growing size, and CBC on the same
-# models:
+# bench.sh — cpdplan deploy, inset and onboard on generated scenarios of growing size, and CBC
+# on the same models:
 #   sh tests/bench/bench.sh ./cpdplan            (what `make bench` runs)
 # For each size: our wall time, peak memory, objective, bound and proven gap (from
 # summary.json), and, when `cbc` is installed, CBC's time and objective on the model exported
 # with --export-model, with the ratio of the two times. The jobs, sizes and time limit can be
 # set:
 #   BENCH_JOBS="inset" BENCH_SIZES="200 500" BENCH_INSET_SIZES="150x12x3 2000x40x4" \
-#   BENCH_TIME_LIMIT=30 sh tests/bench/bench.sh ./cpdplan
+#   BENCH_ONBOARD_SIZES="40x1 240x6" BENCH_TIME_LIMIT=30 sh tests/bench/bench.sh ./cpdplan
 # BENCH_SIZES are deploy's staff counts; BENCH_INSET_SIZES are inset days as
-# staff x workshops x slots. Both use schools = staff / 50 and seed 1.
+# staff x workshops x slots (both with schools = staff / 50); BENCH_ONBOARD_SIZES are
+# onboarding programmes as staff x joining schools. All use seed 1.
 
 BIN=${1:?usage: sh tests/bench/bench.sh ./cpdplan}
 case $BIN in /*) ;; *) BIN=$(pwd)/$BIN ;; esac
-JOBS=${BENCH_JOBS:-deploy inset}
+JOBS=${BENCH_JOBS:-deploy inset onboard}
 SIZES=${BENCH_SIZES:-200 500 1000 2000}
 INSET_SIZES=${BENCH_INSET_SIZES:-150x12x3 500x20x4 1000x30x4 2000x40x4}
+ONBOARD_SIZES=${BENCH_ONBOARD_SIZES:-40x1 120x3 240x6}
 LIMIT=${BENCH_TIME_LIMIT:-60}
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/cpd-bench.XXXXXX") || exit 3
 trap 'rm -rf "$TMP"' EXIT
@@ -164,6 +166,36 @@ bench_inset() {
     done
 }
 
+# onboard: as inset, the timed run writes no model (beyond about 30,000 variables the exact
+# model is built only to be exported); an untimed run exports it for CBC.
+bench_onboard() {
+    echo "cpdplan onboard on generated joining schools (seed 1, time limit ${LIMIT}s)"
+    row staff schools tasks status seconds peak_MB objective bound gap cbc_s cbc_objective ratio
+    for spec in $ONBOARD_SIZES; do
+        n=${spec%%x*} k=${spec#*x}
+        dir=$TMP/onboard$spec
+        "$BIN" generate onboard "$dir" --staff "$n" --schools "$k" --seed 1 >/dev/null || exit 3
+        timed "$TMP/run.txt" "$BIN" onboard "$dir" -o "$dir/out" --quiet --time-limit "$LIMIT"
+        if [ "$status" -ne 0 ]; then
+            row "$n" "$k" - "exit$status" "$secs" "$peak_mb" - - - - - -
+            sed 's/^/    /' "$TMP/run.txt" | head -n 5
+            continue
+        fi
+        sum=$dir/out/summary.json
+        ours=$secs
+        ours_mb=$peak_mb
+        cbc_secs=- cbc_obj=-
+        if [ -n "$CBC" ]; then
+            "$BIN" onboard "$dir" -o "$dir/out-export" --quiet --time-limit 0.01 \
+                --export-model "$dir/model.mps" >/dev/null 2>&1
+            cbc_best onboard "$dir"
+        fi
+        row "$n" "$k" "$(json_field "$sum" tasks)" "$(json_field "$sum" status)" "$ours" \
+            "$ours_mb" "$(json_field "$sum" objective)" "$(json_field "$sum" bound)" \
+            "$(json_field "$sum" gap)" "$cbc_secs" "$cbc_obj" "$(ratio "$ours")"
+    done
+}
+
 lp_used= cbc_stopped= first=1
 for job in $JOBS; do
     [ -n "$first" ] || echo
@@ -171,7 +203,8 @@ for job in $JOBS; do
     case $job in
         deploy) bench_deploy ;;
         inset) bench_inset ;;
-        *) echo "bench.sh: unknown job '$job' (BENCH_JOBS: deploy, inset)" >&2; exit 2 ;;
+        onboard) bench_onboard ;;
+        *) echo "bench.sh: unknown job '$job' (BENCH_JOBS: deploy, inset, onboard)" >&2; exit 2 ;;
     esac
 done
 echo
