@@ -6,6 +6,7 @@
 #include "cpd_svg.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 /* ---- local: the plan ---- */
 
@@ -190,6 +191,8 @@ static void day_cell(FILE *f, const cpd_inset *p, const cpd_inset_place *q)
         fputs(" <span class=\"muted\">(leading)</span>", f);
     else if (q->rank > 0)
         fprintf(f, " <span class=\"muted\">(%s choice)</span>", ordinal(q->rank, rank, sizeof rank));
+    else
+        fputs(" <span class=\"muted\">(not a choice)</span>", f);
     fputs("</td>", f);
 }
 
@@ -221,20 +224,38 @@ static void report_days(FILE *f, const cpd_inset *p, const cpd_inset_plan *pl)
 
 /* ---- local: registers ---- */
 
+typedef struct {
+    const char *name;
+    int staff;
+} entry;
+
+static int by_name(const void *a, const void *b)
+{
+    const entry *x = a, *y = b;
+    int c = strcmp(x->name, y->name);
+    return c ? c : (x->staff > y->staff) - (x->staff < y->staff);
+}
+
+/* The run's people, by name, each with a signature cell. */
 static void register_rows(FILE *f, const cpd_inset *p, const cpd_inset_plan *pl,
                           const cpd_inset_run *r)
 {
     const cpd_scenario *s = p->common;
+    entry *who = cpd_xcalloc((size_t)s->nstaff + 1, sizeof *who);
     int n = 0;
-    for (int t = 0; t < s->nstaff; t++) {
-        if (!begins(p, pl, t, r->start) || place(p, pl, t, r->start)->workshop != r->workshop)
-            continue;
-        fprintf(f, "<tr><td class=\"n no\">%d</td>", ++n);
-        cpd_html_td(f, s->staff[t].name);
-        cpd_html_td(f, s->schools[s->staff[t].school].id);
-        cpd_html_td(f, s->staff[t].role);
+    for (int t = 0; t < s->nstaff; t++)
+        if (begins(p, pl, t, r->start) && place(p, pl, t, r->start)->workshop == r->workshop)
+            who[n++] = (entry){s->staff[t].name, t};
+    qsort(who, (size_t)n, sizeof *who, by_name);
+    for (int i = 0; i < n; i++) {
+        const cpd_staff *st = &s->staff[who[i].staff];
+        fprintf(f, "<tr><td class=\"n no\">%d</td>", i + 1);
+        cpd_html_td(f, st->name);
+        cpd_html_td(f, s->schools[st->school].id);
+        cpd_html_td(f, st->role);
         fputs("<td class=\"sign\"></td></tr>\n", f);
     }
+    free(who);
 }
 
 static void register_one(FILE *f, const cpd_inset *p, const cpd_inset_plan *pl,
