@@ -120,9 +120,8 @@ void cpd_report_begin(FILE *f, const char *kind, const cJSON *summary)
     cpd_html(f, *name ? name : "(scenario without a name)");
     fputs("</h1>\n<dl class=\"facts\">\n", f);
     fact(f, "Made by");
-    fputs("cpdplan " CPD_VERSION ", from the scenario&#8217;s files. The page carries no clock "
-          "time: the same files give the same report, and the file&#8217;s date says when it "
-          "was written.</dd>\n",
+    fputs("cpdplan " CPD_VERSION ". No clock time is written, so the same files give the same "
+          "report; the file&#8217;s own date says when it was made.</dd>\n",
           f);
     solver_facts(f, summary);
     fputs("</dl>\n</header>\n", f);

@@ -36,15 +36,6 @@ static const char *ordinal(int n, char *buf, size_t len)
     return buf;
 }
 
-/* "slot 2" or "slots 2–3" */
-static void slots_text(char *buf, size_t len, int start, int length)
-{
-    if (length > 1)
-        snprintf(buf, len, "slots %d–%d", start, start + length - 1);
-    else
-        snprintf(buf, len, "slot %d", start);
-}
-
 /* ---- local: choices met ---- */
 
 static void rank_chart(FILE *f, const cpd_inset *p, const cpd_inset_plan *pl)
@@ -258,16 +249,19 @@ static void register_rows(FILE *f, const cpd_inset *p, const cpd_inset_plan *pl,
     free(who);
 }
 
+/* The register of run r in slot sl (a two-slot run has one for each slot: the same people
+ * sign in for each session). */
 static void register_one(FILE *f, const cpd_inset *p, const cpd_inset_plan *pl,
-                         const cpd_inset_run *r)
+                         const cpd_inset_run *r, int sl)
 {
     const cpd_workshop *ws = &p->workshops[r->workshop];
-    char when[32];
-    slots_text(when, sizeof when, r->start, ws->length);
     fputs("<div class=\"register\">\n<h3>Register: ", f);
     cpd_html(f, ws->title);
-    fprintf(f, ", %s</h3>\n<p>", when);
+    fprintf(f, ", slot %d</h3>\n<p>", sl);
     cpd_html(f, ws->id);
+    if (ws->length > 1)
+        fprintf(f, " &#183; part %d of %d (slots %d&#8211;%d, the same people)",
+                sl - r->start + 1, ws->length, r->start, r->start + ws->length - 1);
     fprintf(f, " &#183; %d of %d places &#183; led by ", r->size, ws->capacity);
     for (int i = 0; i < ws->nfacilitators; i++) {
         fputs(i ? ", " : "", f);
@@ -285,13 +279,15 @@ static void register_one(FILE *f, const cpd_inset *p, const cpd_inset_plan *pl,
 static void report_registers(FILE *f, const cpd_inset *p, const cpd_inset_plan *pl)
 {
     cpd_report_section(f, "registers", "Registers");
-    fputs("<p>One register for each workshop and slot it runs in (a two-slot workshop keeps "
-          "the same people); each prints on a page of its own. Cancelled runs have none.</p>\n",
+    fputs("<p>One register for each workshop and slot it runs in, names in order, a column to "
+          "sign; each prints on a page of its own. Cancelled runs have none.</p>\n",
           f);
-    for (int s = 1; s <= p->params.nslots; s++)
-        for (int i = 0; i < pl->nruns; i++)
-            if (pl->runs[i].start == s && !pl->runs[i].cancelled)
-                register_one(f, p, pl, &pl->runs[i]);
+    for (int sl = 1; sl <= p->params.nslots; sl++)
+        for (int i = 0; i < pl->nruns; i++) {
+            const cpd_inset_run *r = &pl->runs[i];
+            if (!r->cancelled && sl >= r->start && sl < r->start + p->workshops[r->workshop].length)
+                register_one(f, p, pl, r, sl);
+        }
     cpd_report_section_end(f);
 }
 
