@@ -58,10 +58,7 @@ static const char *status_words(const char *status)
     return "no plan: nothing could be placed";
 }
 
-static void fact(FILE *f, const char *term)
-{
-    fprintf(f, "<dt>%s</dt><dd>", term);
-}
+static void fact(FILE *f, const char *term) { fprintf(f, "<dt>%s</dt><dd>", term); }
 
 static void solver_facts(FILE *f, const cJSON *sum)
 {

@@ -68,9 +68,10 @@ static void report_coverage(FILE *f, const cJSON *sum)
             "%.0f, with a senior leader %.0f.</p>\n",
             cpd_report_num(dm, "met"), cpd_report_num(dm, "total"), cpd_report_num(ects, "count"),
             cpd_report_num(ects, "mentored"), cpd_report_num(ects, "senior"));
-    fprintf(f, "<p class=\"legend\">The grey track is everyone with the need."
-               "<i style=\"background:%s\"></i>all met<i style=\"background:%s\"></i>half or "
-               "more<i style=\"background:%s\"></i>under half</p>\n",
+    fprintf(f,
+            "<p class=\"legend\">The grey track is everyone with the need."
+            "<i style=\"background:%s\"></i>all met<i style=\"background:%s\"></i>half or "
+            "more<i style=\"background:%s\"></i>under half</p>\n",
             cpd_svg_colour(CPD_SVG_GOOD), cpd_svg_colour(CPD_SVG_WARN),
             cpd_svg_colour(CPD_SVG_BAD));
     coverage_by_need(f, sum);
@@ -102,10 +103,11 @@ static void report_loads(FILE *f, const cpd_scenario *s, const cpd_deploy_plan *
 {
     int n = p->nloads < s->ncoaches ? p->nloads : s->ncoaches;
     cpd_report_section(f, "loads", "Coach loads against capacity");
-    fprintf(f, "<p class=\"legend\">Hours a week, travel included; the grey track is the "
-               "coach&#8217;s capacity.<i style=\"background:%s\"></i>under 95%%"
-               "<i style=\"background:%s\"></i>95%% or more<i style=\"background:%s\"></i>over"
-               "</p>\n",
+    fprintf(f,
+            "<p class=\"legend\">Hours a week, travel included; the grey track is the "
+            "coach&#8217;s capacity.<i style=\"background:%s\"></i>under 95%%"
+            "<i style=\"background:%s\"></i>95%% or more<i style=\"background:%s\"></i>over"
+            "</p>\n",
             cpd_svg_colour(CPD_SVG_PLAIN), cpd_svg_colour(CPD_SVG_WARN),
             cpd_svg_colour(CPD_SVG_BAD));
     load_chart(f, s, p, n);
@@ -256,9 +258,10 @@ static void report_unmet(FILE *f, const cpd_scenario *s, const cpd_deploy_plan *
         cpd_report_section_end(f);
         return;
     }
-    fprintf(f, "<p class=\"figures\"><b>%d</b> demand%s not met.</p>\n<table><thead><tr>"
-               "<th>teacher</th><th>school</th><th>support</th><th>need</th>"
-               "<th class=\"n\">hours</th><th>reason</th></tr></thead>\n<tbody>\n",
+    fprintf(f,
+            "<p class=\"figures\"><b>%d</b> demand%s not met.</p>\n<table><thead><tr>"
+            "<th>teacher</th><th>school</th><th>support</th><th>need</th>"
+            "<th class=\"n\">hours</th><th>reason</th></tr></thead>\n<tbody>\n",
             n, n == 1 ? "" : "s");
     for (int i = 0; i < p->nrows; i++) {
         const cpd_deploy_row *r = &p->rows[i];

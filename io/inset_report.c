@@ -59,7 +59,9 @@ static void rank_chart(FILE *f, const cpd_inset *p, const cpd_inset_plan *pl)
         else
             snprintf(labels[r - 1], sizeof labels[r - 1], "not a choice");
         bars[r - 1] = (cpd_svg_bar){labels[r - 1], count[k], 0, NULL,
-                                    k == 1 ? CPD_SVG_GOOD : k ? CPD_SVG_PLAIN : CPD_SVG_MUTED};
+                                    k == 1 ? CPD_SVG_GOOD
+                                    : k    ? CPD_SVG_PLAIN
+                                           : CPD_SVG_MUTED};
     }
     cpd_svg_vbars(f, "Places by the rank of the choice they meet", bars, top + 1);
     free(labels);
@@ -67,8 +69,7 @@ static void rank_chart(FILE *f, const cpd_inset *p, const cpd_inset_plan *pl)
     free(count);
 }
 
-static void report_choices(FILE *f, const cpd_inset *p, const cpd_inset_plan *pl,
-                           const cJSON *sum)
+static void report_choices(FILE *f, const cpd_inset *p, const cpd_inset_plan *pl, const cJSON *sum)
 {
     cpd_report_section(f, "choices", "Choices met");
     fprintf(f,
@@ -93,10 +94,10 @@ static cpd_svg_bar fill_bar(const cpd_inset *p, const cpd_inset_run *r, char *no
         snprintf(note, len, "cancelled (%d)", r->size);
     else
         snprintf(note, len, "%d of %d", r->size, ws->capacity);
-    cpd_svg_tone tone = r->cancelled                 ? CPD_SVG_MUTED
-                        : r->size > ws->capacity     ? CPD_SVG_BAD
-                        : r->size == ws->capacity    ? CPD_SVG_WARN
-                                                     : CPD_SVG_PLAIN;
+    cpd_svg_tone tone = r->cancelled              ? CPD_SVG_MUTED
+                        : r->size > ws->capacity  ? CPD_SVG_BAD
+                        : r->size == ws->capacity ? CPD_SVG_WARN
+                                                  : CPD_SVG_PLAIN;
     return (cpd_svg_bar){ws->title, r->size, ws->capacity, note, tone};
 }
 
@@ -125,9 +126,10 @@ static void fill_slot(FILE *f, const cpd_inset *p, const cpd_inset_plan *pl, int
 static void report_fill(FILE *f, const cpd_inset *p, const cpd_inset_plan *pl)
 {
     cpd_report_section(f, "fill", "Workshops: fill against capacity, slot by slot");
-    fprintf(f, "<p class=\"legend\">People placed; the grey track is the room&#8217;s capacity."
-               "<i style=\"background:%s\"></i>places left<i style=\"background:%s\"></i>full"
-               "<i style=\"background:%s\"></i>cancelled (too few)</p>\n",
+    fprintf(f,
+            "<p class=\"legend\">People placed; the grey track is the room&#8217;s capacity."
+            "<i style=\"background:%s\"></i>places left<i style=\"background:%s\"></i>full"
+            "<i style=\"background:%s\"></i>cancelled (too few)</p>\n",
             cpd_svg_colour(CPD_SVG_PLAIN), cpd_svg_colour(CPD_SVG_WARN),
             cpd_svg_colour(CPD_SVG_MUTED));
     for (int s = 1; s <= p->params.nslots; s++)
@@ -146,9 +148,10 @@ static void report_unmet(FILE *f, const cpd_inset *p, const cpd_inset_plan *pl)
         cpd_report_section_end(f);
         return;
     }
-    fprintf(f, "<p class=\"figures\"><b>%d</b> unmet row%s.</p>\n<table><thead><tr>"
-               "<th>name</th><th>school</th><th class=\"n\">slot</th><th>workshop</th>"
-               "<th>reason</th></tr></thead>\n<tbody>\n",
+    fprintf(f,
+            "<p class=\"figures\"><b>%d</b> unmet row%s.</p>\n<table><thead><tr>"
+            "<th>name</th><th>school</th><th class=\"n\">slot</th><th>workshop</th>"
+            "<th>reason</th></tr></thead>\n<tbody>\n",
             pl->nunmet, pl->nunmet == 1 ? "" : "s");
     for (int i = 0; i < pl->nunmet; i++) {
         const cpd_inset_unmet *u = &pl->unmet[i];
@@ -181,7 +184,8 @@ static void day_cell(FILE *f, const cpd_inset *p, const cpd_inset_place *q)
     if (q->facilitating)
         fputs(" <span class=\"muted\">(leading)</span>", f);
     else if (q->rank > 0)
-        fprintf(f, " <span class=\"muted\">(%s choice)</span>", ordinal(q->rank, rank, sizeof rank));
+        fprintf(f, " <span class=\"muted\">(%s choice)</span>",
+                ordinal(q->rank, rank, sizeof rank));
     else
         fputs(" <span class=\"muted\">(not a choice)</span>", f);
     fputs("</td>", f);
@@ -260,8 +264,8 @@ static void register_one(FILE *f, const cpd_inset *p, const cpd_inset_plan *pl,
     fprintf(f, ", slot %d</h3>\n<p>", sl);
     cpd_html(f, ws->id);
     if (ws->length > 1)
-        fprintf(f, " &#183; part %d of %d (slots %d&#8211;%d, the same people)",
-                sl - r->start + 1, ws->length, r->start, r->start + ws->length - 1);
+        fprintf(f, " &#183; part %d of %d (slots %d&#8211;%d, the same people)", sl - r->start + 1,
+                ws->length, r->start, r->start + ws->length - 1);
     fprintf(f, " &#183; %d of %d places &#183; led by ", r->size, ws->capacity);
     for (int i = 0; i < ws->nfacilitators; i++) {
         fputs(i ? ", " : "", f);

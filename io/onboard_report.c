@@ -48,9 +48,10 @@ static void span_label(const cpd_onboard *p, const cpd_onboard_plan *pl, const c
 {
     char date[16];
     cpd_date_format(pl->dates[t->start / 2], date, sizeof date);
-    int n = snprintf(buf, len, "%s: day %d %s (%s), %g day%s", act_name(&p->activities[t->activity]),
-                     t->start / 2 + 1, t->start % 2 ? "pm" : "am", date, t->duration / 2.0,
-                     t->duration == 2 ? "" : "s");
+    int n =
+        snprintf(buf, len, "%s: day %d %s (%s), %g day%s", act_name(&p->activities[t->activity]),
+                 t->start / 2 + 1, t->start % 2 ? "pm" : "am", date, t->duration / 2.0,
+                 t->duration == 2 ? "" : "s");
     for (int k = 0; k < t->nres && n > 0 && (size_t)n < len; k++)
         if (t->res[k] >= 0 && t->res[k] < p->nresources)
             n += snprintf(buf + n, len - (size_t)n, "%s%s", k ? ", " : ", with ",
@@ -117,9 +118,10 @@ static void report_gantt(FILE *f, const cpd_onboard *p, const cpd_onboard_plan *
         weeks[d] = cpd_onboard_week_of_day(p, d + 1);
     }
     cpd_report_section(f, "gantt", "The weeks at each joining school");
-    fprintf(f, "<p class=\"legend\">One row per activity, one column per working day (the day of "
-               "the month at the top); hover over a bar for the task.<i style=\"background:%s\">"
-               "</i>in its window<i style=\"background:%s\"></i>late</p>\n",
+    fprintf(f,
+            "<p class=\"legend\">One row per activity, one column per working day (the day of "
+            "the month at the top); hover over a bar for the task.<i style=\"background:%s\">"
+            "</i>in its window<i style=\"background:%s\"></i>late</p>\n",
             cpd_svg_colour(CPD_SVG_PLAIN), cpd_svg_colour(CPD_SVG_BAD));
     for (int s = 0; s < p->common->nschools; s++) {
         if (!p->common->schools[s].joining)
@@ -247,14 +249,17 @@ static void report_load(FILE *f, const cJSON *sum)
         snprintf(labels[i], sizeof labels[i], "%s (%s)", cpd_report_str(e, "name"),
                  cpd_report_str(e, "role"));
         bars[i] = (cpd_svg_bar){labels[i], used, cap, notes[i],
-                                used > cap ? CPD_SVG_BAD : used == cap ? CPD_SVG_WARN : CPD_SVG_PLAIN};
+                                used > cap    ? CPD_SVG_BAD
+                                : used == cap ? CPD_SVG_WARN
+                                              : CPD_SVG_PLAIN};
         i++;
     }
     cpd_report_section(f, "load", "Days worked against days available");
-    fprintf(f, "<p class=\"legend\">The grey track is the days the person can give in the "
-               "programme (their days a week, less days away).<i style=\"background:%s\"></i>"
-               "days left<i style=\"background:%s\"></i>all used<i style=\"background:%s\"></i>"
-               "over</p>\n",
+    fprintf(f,
+            "<p class=\"legend\">The grey track is the days the person can give in the "
+            "programme (their days a week, less days away).<i style=\"background:%s\"></i>"
+            "days left<i style=\"background:%s\"></i>all used<i style=\"background:%s\"></i>"
+            "over</p>\n",
             cpd_svg_colour(CPD_SVG_PLAIN), cpd_svg_colour(CPD_SVG_WARN),
             cpd_svg_colour(CPD_SVG_BAD));
     cpd_svg_hbars(f, "Days worked against days available, per person", bars, i);
@@ -291,9 +296,10 @@ static void report_unmet(FILE *f, const cpd_onboard *p, const cpd_onboard_plan *
         cpd_report_section_end(f);
         return;
     }
-    fprintf(f, "<p class=\"figures\"><b>%d</b> task%s late or not placed.</p>\n<table><thead><tr>"
-               "<th>school</th><th>activity</th><th>for</th><th class=\"n\">target week</th>"
-               "<th>day</th><th>reason</th></tr></thead>\n<tbody>\n",
+    fprintf(f,
+            "<p class=\"figures\"><b>%d</b> task%s late or not placed.</p>\n<table><thead><tr>"
+            "<th>school</th><th>activity</th><th>for</th><th class=\"n\">target week</th>"
+            "<th>day</th><th>reason</th></tr></thead>\n<tbody>\n",
             pl->nunmet, pl->nunmet == 1 ? "" : "s");
     for (int i = 0; i < pl->nunmet; i++)
         if (pl->unmet[i].task >= 0 && pl->unmet[i].task < pl->ntasks)

@@ -44,7 +44,8 @@ static void test_report__optimal_header(void **state)
     const char *start = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"/>";
     assert_true(strncmp(t, start, strlen(start)) == 0);
     assert_non_null(strstr(t, "<title>CPD deployment: North &lt;Trust&gt; &amp; Co</title>"));
-    assert_non_null(strstr(t, "<h1><small>CPD deployment</small>North &lt;Trust&gt; &amp; Co</h1>"));
+    assert_non_null(
+        strstr(t, "<h1><small>CPD deployment</small>North &lt;Trust&gt; &amp; Co</h1>"));
     assert_non_null(strstr(t, "<dt>Made by</dt><dd>cpdplan " CPD_VERSION "."));
     assert_non_null(strstr(t, "<dt>Solver</dt><dd>optimal: the best plan there is, proven</dd>"));
     assert_non_null(strstr(t, "<dt>Objective</dt><dd>34792 (best possible: 34792)</dd>"));

@@ -81,7 +81,7 @@ static void test_svg__hbars_over_and_no_cap(void **state)
     cpd_svg_bar bars[] = {{"Over", 20, 10, NULL, CPD_SVG_BAD}, {"Free", 4, 0, NULL, CPD_SVG_GOOD}};
     char *out = hbars(bars, 2);
     assert_non_null(strstr(out, "width=\"380.0\" height=\"14.0\" fill=\"#c0392b\""));
-    assert_non_null(strstr(out, "<line x1=\"490.0\""));   /* the cap, half way */
+    assert_non_null(strstr(out, "<line x1=\"490.0\"")); /* the cap, half way */
     assert_int_equal(count(out, "<line "), 1);
     assert_int_equal(count(out, "fill=\"#e4e4e4\""), 1); /* Over's track only */
     assert_non_null(strstr(out, "width=\"76.0\" height=\"14.0\" fill=\"#3f8f5a\""));
@@ -112,8 +112,8 @@ static void test_svg__text_escaped_and_cut(void **state)
 static void test_svg__cut_utf8(void **state)
 {
     (void)state;
-    cpd_svg_bar bars[] = {{"Élodie Ñúñez-Østergård Żółkiewska-Çelik Åsa Überschön Test", 1, 0,
-                           NULL, CPD_SVG_PLAIN}};
+    cpd_svg_bar bars[] = {
+        {"Élodie Ñúñez-Østergård Żółkiewska-Çelik Åsa Überschön Test", 1, 0, NULL, CPD_SVG_PLAIN}};
     char *out = hbars(bars, 1);
     assert_non_null(strstr(out, ">Élodie Ñúñez-Østergård Żółkiewska-Çelik …</text>"));
     free(out);
