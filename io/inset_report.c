@@ -69,6 +69,32 @@ static void rank_chart(FILE *f, const cpd_inset *p, const cpd_inset_plan *pl)
     free(count);
 }
 
+/* The summary's figures by school or by role: one row per group. */
+static void group_table(FILE *f, const cJSON *sum, const char *key, const char *what)
+{
+    const cJSON *e;
+    fprintf(f,
+            "<h3>By %s</h3>\n<table><thead><tr><th>%s</th><th class=\"n\">staff</th>"
+            "<th class=\"n\">places</th><th class=\"n\">first choice</th>"
+            "<th class=\"n\">top three</th><th class=\"n\">worst rank</th>"
+            "<th class=\"n\">outside choices</th></tr></thead>\n<tbody>\n",
+            what, what);
+    cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(sum, key))
+    {
+        const char *name = cpd_report_str(e, "name");
+        fputs("<tr>", f);
+        cpd_html_td(f, *name ? name : cpd_report_str(e, what));
+        cpd_html_td_int(f, (int)cpd_report_num(e, "staff"));
+        cpd_html_td_int(f, (int)cpd_report_num(e, "places"));
+        cpd_html_td_pct(f, cpd_report_num(e, "first_choice_share"), 1);
+        cpd_html_td_pct(f, cpd_report_num(e, "top3_share"), 1);
+        cpd_html_td_int(f, (int)cpd_report_num(e, "worst_rank"));
+        cpd_html_td_int(f, (int)cpd_report_num(e, "outside_choices"));
+        fputs("</tr>\n", f);
+    }
+    fputs("</tbody></table>\n", f);
+}
+
 static void report_choices(FILE *f, const cpd_inset *p, const cpd_inset_plan *pl, const cJSON *sum)
 {
     cpd_report_section(f, "choices", "Choices met");
@@ -82,6 +108,8 @@ static void report_choices(FILE *f, const cpd_inset *p, const cpd_inset_plan *pl
             cpd_report_num(sum, "outside_choices"), cpd_report_num(sum, "cancellations"));
     fputs("<h3>Places by choice (a two-slot workshop is one place)</h3>\n", f);
     rank_chart(f, p, pl);
+    group_table(f, sum, "by_school", "school");
+    group_table(f, sum, "by_role", "role");
     cpd_report_section_end(f);
 }
 
