@@ -83,6 +83,7 @@ static void test_report__gap_and_no_plan(void **state)
     assert_non_null(strstr(t, "<dt>Proven gap</dt><dd>5.66%</dd>"));
     free(t);
     t = frame("Onboarding", "{\"status\":\"no_plan\",\"objective\":null,\"seconds\":0}");
+    assert_non_null(strstr(t, "<dd class=\"secs\">under 0.01 s</dd>"));
     assert_non_null(strstr(t, "<dd>no plan: nothing could be placed</dd>"));
     assert_non_null(strstr(t, "<dt>Objective</dt><dd>none</dd>"));
     free(t);
