@@ -28,6 +28,8 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
 DEB_PKGS := build-essential pkg-config libglpk-dev libcsv-dev libcjson-dev libcmocka-dev \
             glpk-utils valgrind libical-dev
+# the end-to-end tests check each report.html: well-formed (xmllint), drawn by a browser
+DEB_PKGS += libxml2-utils chromium fonts-dejavu-core
 
 .PHONY: all test unit e2e sanitize valgrind demo bench deps install uninstall clean format lint
 all: cpdplan

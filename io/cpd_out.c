@@ -317,14 +317,14 @@ void cpd_html_td(FILE *f, const char *s)
     fputs("</td>", f);
 }
 
-void cpd_html_td_int(FILE *f, int x) { fprintf(f, "<td class=n>%d</td>", x); }
+void cpd_html_td_int(FILE *f, int x) { fprintf(f, "<td class=\"n\">%d</td>", x); }
 
 void cpd_html_td_pct(FILE *f, double part, double whole)
 {
     if (whole > 0)
-        fprintf(f, "<td class=n>%.1f%%</td>", 100 * part / whole);
+        fprintf(f, "<td class=\"n\">%.1f%%</td>", 100 * part / whole);
     else
-        fputs("<td class=n>-</td>", f);
+        fputs("<td class=\"n\">-</td>", f);
 }
 
 void cpd_put_name(FILE *out, const char *s, int width)

@@ -5,6 +5,7 @@
 #include "cpd_io_util.h"
 #include "cpd_json.h"
 #include "cpd_out.h"
+#include "cpd_report.h"
 
 #include <stdlib.h>
 
@@ -124,168 +125,14 @@ static void change_rows(cpd_csvw *w, const void *ctx)
 
 /* ---- local: report.html ---- */
 
-static void td_num(FILE *f, double x) { fprintf(f, "<td class=n>%.4g</td>", x); }
-
-static double jnum(const cJSON *o, const char *key)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-    return cJSON_IsNumber(v) ? v->valuedouble : 0;
-}
-
-static void report_head(FILE *f, const plan_view *v)
-{
-    fputs("<!DOCTYPE html>\n<html lang=en><head><meta charset=utf-8>\n<title>CPD deployment: ", f);
-    cpd_html(f, v->s->name);
-    fputs("</title>\n<style>body{font-family:sans-serif;margin:2em;color:#222}"
-          "table{border-collapse:collapse;margin:.5em 0 1.5em}"
-          "td,th{border:1px solid #ccc;padding:.2em .6em;text-align:left}"
-          "td.n{text-align:right}th{background:#eee}.st{font-size:1.1em}</style>\n"
-          "</head><body>\n<h1>CPD deployment: ", f);
-    cpd_html(f, v->s->name);
-    fputs("</h1>\n<p class=st>Status: <b>", f);
-    const cJSON *sum = v->summary;
-    cpd_html(f, cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(sum, "status")));
-    fputs("</b>", f);
-    static const char *const keys[] = {"objective", "bound"};
-    for (int i = 0; i < 2; i++) {
-        const cJSON *x = cJSON_GetObjectItemCaseSensitive(sum, keys[i]);
-        if (cJSON_IsNumber(x))
-            fprintf(f, " &middot; %s %.4f", keys[i], x->valuedouble);
-    }
-    const cJSON *gap = cJSON_GetObjectItemCaseSensitive(sum, "gap");
-    if (cJSON_IsNumber(gap))
-        fprintf(f, " &middot; gap %.2f%%", 100 * gap->valuedouble);
-    fprintf(f, " &middot; %.2f s</p>\n", jnum(sum, "seconds"));
-}
-
-static void report_coverage(FILE *f, const plan_view *v)
-{
-    const cJSON *sum = v->summary;
-    const cJSON *dm = cJSON_GetObjectItemCaseSensitive(sum, "demands");
-    fprintf(f, "<p>%.0f of %.0f demands met.</p>\n<h2>Coverage by need level</h2>\n"
-               "<table><tr><th>need</th><th>teachers</th><th>met</th><th>covered</th></tr>\n",
-            jnum(dm, "met"), jnum(dm, "total"));
-    const cJSON *by_need = cJSON_GetObjectItemCaseSensitive(sum, "coverage_by_need");
-    for (int l = CPD_NEED_INTENSIVE; l >= CPD_NEED_LIGHT; l--) {
-        const cJSON *e = cJSON_GetObjectItemCaseSensitive(by_need, cpd_need_name((cpd_need)l));
-        fputs("<tr>", f);
-        cpd_html_td(f, cpd_need_name((cpd_need)l));
-        td_num(f, jnum(e, "teachers"));
-        td_num(f, jnum(e, "met"));
-        cpd_html_td_pct(f, jnum(e, "met"), jnum(e, "teachers"));
-        fputs("</tr>\n", f);
-    }
-    const cJSON *ects = cJSON_GetObjectItemCaseSensitive(sum, "ects");
-    fprintf(f, "</table>\n<p>ECTs: %.0f, with a mentor %.0f, with a senior leader %.0f.</p>\n",
-            jnum(ects, "count"), jnum(ects, "mentored"), jnum(ects, "senior"));
-    fputs("<h2>Coverage by school</h2>\n<table><tr><th>school</th><th>name</th><th>demands</th>"
-          "<th>met</th><th>covered</th></tr>\n", f);
-    const cJSON *e;
-    cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(sum, "coverage_by_school"))
-    {
-        fputs("<tr>", f);
-        cpd_html_td(f, cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(e, "school")));
-        cpd_html_td(f, cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(e, "name")));
-        td_num(f, jnum(e, "needs"));
-        td_num(f, jnum(e, "met"));
-        cpd_html_td_pct(f, jnum(e, "met"), jnum(e, "needs"));
-        fputs("</tr>\n", f);
-    }
-    fputs("</table>\n", f);
-}
-
-static void report_loads(FILE *f, const plan_view *v)
-{
-    fputs("<h2>Coach loads</h2>\n<table><tr><th>coach</th><th>name</th><th>role</th>"
-          "<th>base</th><th>hours used</th><th>hours available</th><th>of which travel</th>"
-          "<th>coachees</th><th>schools</th></tr>\n", f);
-    for (int i = 0; i < v->p->nloads && i < v->s->ncoaches; i++) {
-        const cpd_coach *k = &v->s->coaches[i];
-        const cpd_coach_load *l = &v->p->loads[i];
-        fputs("<tr>", f);
-        cpd_html_td(f, k->id);
-        cpd_html_td(f, k->name);
-        cpd_html_td(f, cpd_coach_role_name(k->role));
-        cpd_html_td(f, base_id(v->s, k->school));
-        td_num(f, l->hours_coaching + l->hours_travel);
-        td_num(f, l->hours_available);
-        td_num(f, l->hours_travel);
-        td_num(f, l->coachees);
-        td_num(f, l->schools);
-        fputs("</tr>\n", f);
-    }
-    fputs("</table>\n", f);
-}
-
-static void report_school(FILE *f, const plan_view *v, int school)
-{
-    bool any = false;
-    for (int i = 0; i < v->p->nrows; i++) {
-        const cpd_deploy_row *r = &v->p->rows[i];
-        if (r->coach < 0 || v->s->staff[r->teacher].school != school)
-            continue;
-        if (!any) {
-            fputs("<h3>", f);
-            cpd_html(f, v->s->schools[school].name);
-            fputs("</h3>\n<table><tr><th>teacher</th><th>support</th><th>need</th><th>coach</th>"
-                  "<th>hours</th><th>notes</th></tr>\n", f);
-            any = true;
-        }
-        const cpd_staff *t = &v->s->staff[r->teacher];
-        const cpd_coach *k = &v->s->coaches[r->coach];
-        fputs("<tr>", f);
-        cpd_html_td(f, t->name);
-        cpd_html_td(f, cpd_service_name(r->service));
-        cpd_html_td(f, cpd_need_name(r->need));
-        cpd_html_td(f, k->name);
-        td_num(f, r->hours);
-        cpd_html_td(f, r->pinned ? "pinned" : r->kept_previous ? "kept from last term" : "");
-        fputs("</tr>\n", f);
-    }
-    if (any)
-        fputs("</table>\n", f);
-}
-
-static void report_lists(FILE *f, const plan_view *v)
-{
-    fputs("<h2>Changes from last term</h2>\n<ul>\n", f);
-    for (int i = 0; i < v->p->nchanges; i++) {
-        const cpd_change *c = &v->p->changes[i];
-        fputs("<li>", f);
-        cpd_html(f, change_coach(v->s, c->coach, c->coach_id));
-        fputs(" &ndash; ", f);
-        cpd_html(f, c->teacher >= 0 ? v->s->staff[c->teacher].name : c->teacher_id);
-        fputs(": ", f);
-        cpd_html(f, c->reason);
-        fputs("</li>\n", f);
-    }
-    fputs("</ul>\n<h2>Unmet</h2>\n<ul>\n", f);
-    for (int i = 0; i < v->p->nrows; i++) {
-        const cpd_deploy_row *r = &v->p->rows[i];
-        if (r->coach >= 0)
-            continue;
-        fputs("<li>", f);
-        cpd_html(f, v->s->staff[r->teacher].name);
-        fprintf(f, " (%s): ", cpd_service_name(r->service));
-        cpd_html(f, r->reason);
-        fputs("</li>\n", f);
-    }
-    fputs("</ul>\n", f);
-}
-
 static bool write_report(cpd_outset *o, const plan_view *v, cpd_diags *d)
 {
     FILE *f = cpd_outset_open(o, "report.html", d);
     if (!f)
         return false;
-    report_head(f, v);
-    report_coverage(f, v);
-    report_loads(f, v);
-    fputs("<h2>Who coaches whom</h2>\n", f);
-    for (int i = 0; i < v->s->nschools; i++)
-        report_school(f, v, i);
-    report_lists(f, v);
-    fputs("</body></html>\n", f);
+    cpd_report_begin(f, "CPD deployment", v->summary);
+    cpd_report_deploy(f, v->s, v->p, v->summary);
+    cpd_report_end(f);
     return cpd_outset_flushed(o, f, "report.html", d);
 }
 

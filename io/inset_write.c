@@ -6,6 +6,7 @@
 #include "cpd_io_util.h"
 #include "cpd_json.h"
 #include "cpd_out.h"
+#include "cpd_report.h"
 #include "cpd_strmap.h"
 
 #include <math.h>
@@ -418,126 +419,14 @@ static void unmet_rows(cpd_csvw *w, const void *ctx)
 
 /* ---- local: report.html ---- */
 
-static void report_head(FILE *f, const plan_view *v, const figures *fg)
-{
-    const char *name = v->p->common->name ? v->p->common->name : "";
-    fputs("<!DOCTYPE html>\n<html lang=en><head><meta charset=utf-8>\n<title>Training day: ", f);
-    cpd_html(f, name);
-    fputs("</title>\n<style>body{font-family:sans-serif;margin:2em;color:#222}"
-          "table{border-collapse:collapse;margin:.5em 0 1.5em}"
-          "td,th{border:1px solid #ccc;padding:.2em .6em;text-align:left;vertical-align:top}"
-          "td.n{text-align:right}th{background:#eee}.st{font-size:1.1em}</style>\n"
-          "</head><body>\n<h1>Training day: ",
-          f);
-    cpd_html(f, name);
-    fputs("</h1>\n<p class=st>Status: <b>", f);
-    cpd_html(f, status_name(v->pl));
-    fputs("</b>", f);
-    if (has_plan(v->pl))
-        fprintf(f, " &middot; objective %.4f", v->pl->result.objective);
-    if (v->pl->result.has_bound)
-        fprintf(f, " &middot; bound %.4f", v->pl->result.bound);
-    double gap = known_gap(v->pl);
-    if (!isnan(gap))
-        fprintf(f, " &middot; gap %.2f%%", 100 * gap);
-    fprintf(f, " &middot; %.2f s</p>\n", v->pl->result.seconds);
-    fprintf(f,
-            "<p>%d staff, %d slots, %d places: %.1f%% first choices, %.1f%% in the top "
-            "three, worst rank %d, %d outside choices; %d cancelled runs; %d unmet rows.</p>\n",
-            fg->all.staff, v->p->params.nslots, fg->all.places,
-            100 * share(fg->all.first, fg->all.places), 100 * share(fg->all.top3, fg->all.places),
-            fg->all.worst, fg->all.outside, fg->cancelled, v->pl->nunmet);
-}
-
-static void report_row(FILE *f, const char *a, const char *b, const tally *t)
-{
-    fputs("<tr>", f);
-    cpd_html_td(f, a);
-    if (b)
-        cpd_html_td(f, b);
-    cpd_html_td_int(f, t->staff);
-    cpd_html_td_int(f, t->places);
-    cpd_html_td_pct(f, t->first, t->places);
-    cpd_html_td_pct(f, t->top3, t->places);
-    cpd_html_td_int(f, t->worst);
-    cpd_html_td_int(f, t->outside);
-    fputs("</tr>\n", f);
-}
-
-static void report_groups(FILE *f, const plan_view *v, const figures *fg)
-{
-    static const char cols[] = "<th>staff</th><th>places</th><th>first choice</th>"
-                               "<th>top three</th><th>worst rank</th><th>outside choices</th>";
-    fprintf(f, "<h2>By school</h2>\n<table><tr><th>school</th><th>name</th>%s</tr>\n", cols);
-    for (int i = 0; i < v->p->common->nschools; i++)
-        report_row(f, v->p->common->schools[i].id, v->p->common->schools[i].name, &fg->school[i]);
-    fprintf(f, "</table>\n<h2>By role</h2>\n<table><tr><th>role</th>%s</tr>\n", cols);
-    for (int i = 0; i < fg->nroles; i++)
-        report_row(f, fg->roles[i], NULL, &fg->role[i]);
-    fputs("</table>\n", f);
-}
-
-static void report_registers(FILE *f, const plan_view *v)
-{
-    const cpd_scenario *s = v->p->common;
-    int *who = cpd_xcalloc((size_t)s->nstaff + 1, sizeof(int));
-    fputs("<h2>Registers</h2>\n<table><tr><th>workshop</th><th>slot</th><th>status</th>"
-          "<th>size</th><th>capacity</th><th>facilitators</th><th>attendees</th></tr>\n",
-          f);
-    for (int i = 0; i < v->pl->nruns; i++) {
-        const cpd_inset_run *r = &v->pl->runs[i];
-        const cpd_workshop *ws = &v->p->workshops[r->workshop];
-        int n = r->cancelled ? 0 : run_people(v, r, who);
-        char slot[32], *fac = join_names(s, ws->facilitators, ws->nfacilitators);
-        char *names = join_names(s, who, n);
-        if (ws->length > 1)
-            snprintf(slot, sizeof slot, "%d&ndash;%d", r->start, r->start + ws->length - 1);
-        else
-            snprintf(slot, sizeof slot, "%d", r->start);
-        fputs("<tr>", f);
-        cpd_html_td(f, ws->title);
-        fprintf(f, "<td>%s</td>", slot);
-        cpd_html_td(f, r->cancelled ? "cancelled" : "held");
-        cpd_html_td_int(f, r->size);
-        cpd_html_td_int(f, ws->capacity);
-        cpd_html_td(f, fac);
-        cpd_html_td(f, names);
-        fputs("</tr>\n", f);
-        free(fac);
-        free(names);
-    }
-    fputs("</table>\n", f);
-    free(who);
-}
-
-static void report_unmet(FILE *f, const plan_view *v)
-{
-    fputs("<h2>Unmet</h2>\n<ul>\n", f);
-    for (int i = 0; i < v->pl->nunmet; i++) {
-        const cpd_inset_unmet *u = &v->pl->unmet[i];
-        fputs("<li>", f);
-        cpd_html(f, v->p->common->staff[u->staff].name);
-        if (u->slot > 0)
-            fprintf(f, " (slot %d)", u->slot);
-        fputs(": ", f);
-        cpd_html(f, u->reason);
-        fputs("</li>\n", f);
-    }
-    fputs("</ul>\n", f);
-}
-
 static bool write_report(cpd_outset *o, const plan_view *v, cpd_diags *d)
 {
     FILE *f = cpd_outset_open(o, "report.html", d);
     if (!f)
         return false;
-    figures fg = count(v->p, v->pl);
-    report_head(f, v, &fg);
-    report_groups(f, v, &fg);
-    report_registers(f, v);
-    report_unmet(f, v);
-    fputs("</body></html>\n", f);
-    figures_free(&fg);
+    cpd_report_begin(f, "Training day", v->summary);
+    cpd_report_inset(f, v->p, v->pl, v->summary);
+    cpd_report_end(f);
     return cpd_outset_flushed(o, f, "report.html", d);
 }
 

@@ -7,6 +7,7 @@
 #include "cpd_json.h"
 #include "cpd_onboard_io.h"
 #include "cpd_out.h"
+#include "cpd_report.h"
 #include "cpd_strmap.h"
 
 #include <math.h>
@@ -865,193 +866,20 @@ static void print_unmet(FILE *out, const view *v)
 
 /* ---- local: report.html ---- */
 
-static void report_head(FILE *f, const view *v)
-{
-    const cpd_onboard_plan *pl = v->pl;
-    const char *name = v->p->common->name ? v->p->common->name : "";
-    char start[16];
-    format_date(v->p->params.start, start, sizeof start);
-    fputs("<!DOCTYPE html>\n<html lang=en><head><meta charset=utf-8>\n<title>Onboarding: ", f);
-    cpd_html(f, name);
-    fputs("</title>\n<style>body{font-family:sans-serif;margin:2em;color:#222}"
-          "table{border-collapse:collapse;margin:.5em 0 1.5em}"
-          "td,th{border:1px solid #ccc;padding:.2em .5em;text-align:left;vertical-align:top}"
-          "td.n{text-align:right}th{background:#eee}td.away{background:#f3d9d9}"
-          "td.late{color:#a00}.st{font-size:1.1em}</style>\n</head><body>\n<h1>Onboarding: ",
-          f);
-    cpd_html(f, name);
-    fputs("</h1>\n<p class=st>Status: <b>", f);
-    cpd_html(f, status_name(pl));
-    fputs("</b>", f);
-    if (has_plan(pl))
-        fprintf(f, " &middot; objective %.4g", pl->result.objective);
-    if (pl->result.has_bound)
-        fprintf(f, " &middot; bound %.4g", pl->result.bound);
-    double gap = known_gap(pl);
-    if (!isnan(gap))
-        fprintf(f, " &middot; gap %.2f%%", 100 * gap);
-    fprintf(f, " &middot; %.2f s</p>\n", pl->result.seconds);
-    fprintf(f,
-            "<p>%d working days from %s (%d weeks). %d tasks: %d placed, %d in their window, "
-            "%d late, %d not placed; %d in their target week; %d school-weeks of the trust's "
-            "people.</p>\n",
-            v->ndays, start, v->nweeks, v->all.tasks, v->all.placed, v->all.in_window, v->all.late,
-            v->all.unplaced, v->all.on_target, v->school_weeks);
-}
-
-static void report_schools(FILE *f, const view *v)
-{
-    const cpd_scenario *s = v->p->common;
-    fputs("<h2>By school</h2>\n<table><tr><th>school</th><th>name</th><th>tasks</th>"
-          "<th>placed</th><th>in window</th><th>late</th><th>not placed</th></tr>\n",
-          f);
-    for (int i = 0; i < s->nschools; i++) {
-        if (!s->schools[i].joining)
-            continue;
-        const counts *c = &v->school[i];
-        fputs("<tr>", f);
-        cpd_html_td(f, s->schools[i].id);
-        cpd_html_td(f, s->schools[i].name);
-        cpd_html_td_int(f, c->tasks);
-        cpd_html_td_int(f, c->placed);
-        cpd_html_td_int(f, c->in_window);
-        cpd_html_td_int(f, c->late);
-        cpd_html_td_int(f, c->unplaced);
-        fputs("</tr>\n", f);
-    }
-    fputs("</table>\n", f);
-}
-
-static void report_resource_cell(FILE *f, const view *v, int r, int d)
-{
-    const cpd_scenario *s = v->p->common;
-    const day_schools *ds = rday_at(v, r, d);
-    if (ds->first < 0) {
-        bool away = away_on(&v->p->resources[r], v->dates[d]);
-        fputs(away ? "<td class=away>away</td>" : "<td></td>", f);
-        return;
-    }
-    fputs("<td>", f);
-    cpd_html(f, s->schools[ds->first].id);
-    if (ds->second >= 0) {
-        fputs(" ", f);
-        cpd_html(f, s->schools[ds->second].id);
-    }
-    if (ds->more)
-        fputs(" &hellip;", f);
-    fputs("</td>", f);
-}
-
-static void report_resources(FILE *f, const view *v)
-{
-    fputs("<h2>The trust's people, day by day</h2>\n<table><tr><th rowspan=2>resource</th>"
-          "<th rowspan=2>role</th><th rowspan=2>days</th>",
-          f);
-    for (int w = 1; w <= v->nweeks; w++)
-        fprintf(f, "<th colspan=%d>week %d</th>", week_first(v, w + 1) - week_first(v, w), w);
-    fputs("</tr>\n<tr>", f);
-    for (int d = 0; d < v->ndays; d++) {
-        int y, m, dd;
-        cpd_date_to_ymd(v->dates[d], &y, &m, &dd);
-        fprintf(f, "<th>%s %d/%d</th>", cpd_weekday_name(cpd_date_weekday(v->dates[d])), dd, m);
-    }
-    fputs("</tr>\n", f);
-    for (int r = 0; r < v->p->nresources; r++) {
-        const cpd_resource *res = &v->p->resources[r];
-        fputs("<tr><td>", f);
-        cpd_html(f, res->name);
-        fputs(" (", f);
-        cpd_html(f, res->id);
-        fputs(")</td>", f);
-        cpd_html_td(f, res->role);
-        fprintf(f, "<td class=n>%d/%d</td>", v->worked[r], v->available[r]);
-        for (int d = 0; d < v->ndays; d++)
-            report_resource_cell(f, v, r, d);
-        fputs("</tr>\n", f);
-    }
-    fputs("</table>\n", f);
-}
-
-static void report_task_row(FILE *f, const view *v, const cpd_ob_task *t)
-{
-    const cpd_scenario *s = v->p->common;
-    char date[16], when[32];
-    sbuf b = {0};
-    format_date(v->dates[first_day(t)], date, sizeof date);
-    snprintf(when, sizeof when, "%d %s", first_day(t) + 1, half_name(t->start));
-    fputs("<tr>", f);
-    cpd_html_td(f, when);
-    cpd_html_td(f, date);
-    fprintf(f, "<td class=n>%g</td>", t->duration / 2.0);
-    cpd_html_td(f, activity_name(&v->p->activities[t->activity]));
-    cpd_html_td(f, t->staff >= 0 ? s->staff[t->staff].name : "");
-    resources_text(v, t, true, ", ", &b);
-    cpd_html_td(f, sb_text(&b));
-    if (late_weeks(v, t) > 0)
-        fprintf(f, "<td class=late>%d week%s late</td>", late_weeks(v, t),
-                late_weeks(v, t) == 1 ? "" : "s");
-    else
-        fputs("<td></td>", f);
-    fputs("</tr>\n", f);
-    free(b.s);
-}
-
-static void report_school(FILE *f, const view *v, int s)
-{
-    const cpd_scenario *c = v->p->common;
-    fputs("<h2>", f);
-    cpd_html(f, c->schools[s].name);
-    fputs(" (", f);
-    cpd_html(f, c->schools[s].id);
-    fputs(")</h2>\n", f);
-    for (int w = 1; w <= v->nweeks; w++) {
-        fprintf(f,
-                "<h3>Week %d</h3>\n<table><tr><th>day</th><th>date</th><th>days</th>"
-                "<th>activity</th><th>for</th><th>with</th><th></th></tr>\n",
-                w);
-        for (int i = 0; i < v->nplaced; i++) {
-            const cpd_ob_task *t = task_at(v, v->order[i]);
-            if (t->school == s && task_week(v, t) == w)
-                report_task_row(f, v, t);
-        }
-        fputs("</table>\n", f);
-    }
-}
-
-static void report_unmet(FILE *f, const view *v)
-{
-    fputs("<h2>Late or not placed</h2>\n<ul>\n", f);
-    sbuf b = {0};
-    for (int i = 0; i < v->pl->nunmet; i++) {
-        const cpd_ob_unmet *u = &v->pl->unmet[i];
-        if (u->task < 0 || u->task >= v->pl->ntasks)
-            continue;
-        sb_clear(&b);
-        task_label(v, task_at(v, u->task), &b);
-        fputs("<li>", f);
-        cpd_html(f, sb_text(&b));
-        fputs(": ", f);
-        cpd_html(f, u->reason);
-        fputs("</li>\n", f);
-    }
-    fputs("</ul>\n", f);
-    free(b.s);
-}
-
-static bool write_report(cpd_outset *o, const view *v, cpd_diags *d)
+static bool write_report(cpd_outset *o, const view *v, const char *summary, cpd_diags *d)
 {
     FILE *f = cpd_outset_open(o, "report.html", d);
-    if (!f)
-        return false;
-    report_head(f, v);
-    report_schools(f, v);
-    report_resources(f, v);
-    for (int s = 0; s < v->p->common->nschools; s++)
-        if (v->p->common->schools[s].joining)
-            report_school(f, v, s);
-    report_unmet(f, v);
-    fputs("</body></html>\n", f);
-    return cpd_outset_flushed(o, f, "report.html", d);
+    cJSON *sum = cJSON_Parse(summary);
+    if (f && sum) {
+        cpd_report_begin(f, "Onboarding", sum);
+        cpd_report_onboard(f, v->p, v->pl, sum);
+        cpd_report_end(f);
+    }
+    else if (f)
+        cpd_error(d, cpd_outset_dir(o), 0, 0, "writing report.html failed: out of memory");
+    bool ok = f && sum && cpd_outset_flushed(o, f, "report.html", d);
+    cJSON_Delete(sum);
+    return ok;
 }
 
 /* ---- local: reading a schedule back ---- */
@@ -1276,7 +1104,7 @@ bool cpd_write_onboard(const char *outdir, const cpd_onboard *p, const cpd_onboa
     bool ok = o && cpd_outset_csv(o, "schedule.csv", schedule_header, schedule_rows, &v, d) &&
               write_ics(o, &v, d) &&
               cpd_outset_csv(o, "unmet.csv", unmet_header, unmet_rows, &v, d) &&
-              cpd_outset_text(o, "summary.json", summary, d) && write_report(o, &v, d);
+              cpd_outset_text(o, "summary.json", summary, d) && write_report(o, &v, summary, d);
     free(summary);
     view_free(&v);
     return cpd_outset_finish(&o, ok, d);

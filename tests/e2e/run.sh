@@ -612,6 +612,154 @@ test_onboard() {
     expect_rc "onboard --strict" 2
 }
 
+# ---- report.html: well-formed, self-contained, drawn by a browser, with its parts ----
+
+# report_has WHAT FILE TEXT...: the report holds each fixed text.
+report_has() {
+    _what=$1
+    _file=$2
+    shift 2
+    for _t in "$@"; do expect_in "$_file" "$_what" "$_t"; done
+}
+
+# report_count WHAT FILE TEXT N: TEXT occurs N times in the report (N may be ">=M").
+report_count() {
+    _n=$(grep -F -o -- "$3" "$2" | wc -l | tr -d ' ')
+    case $4 in
+    ">="*) [ "$_n" -ge "${4#>=}" ] && _ok=1 || _ok=0 ;;
+    *) [ "$_n" -eq "$4" ] && _ok=1 || _ok=0 ;;
+    esac
+    if [ "$_ok" = 1 ]; then pass; else fail "$1: '$3' occurs $_n times in report.html, expected $4"; fi
+}
+
+# report_browser WHAT HTML: headless Chromium draws the page with no console message (the page
+# has no script, so any message is an error) and gives a screenshot that is a real PNG with
+# something on it; the page also prints (to PDF). Its page count is left in $pdf_pages.
+report_browser() {
+    pdf_pages=0
+    _png=$TMP/report-$1.png
+    _pdf=$TMP/report-$1.pdf
+    # its own profile: runs side by side do not share a lock
+    _chrome="chromium --headless --no-sandbox --disable-gpu --hide-scrollbars
+        --user-data-dir=$TMP/chromium-profile --enable-logging=stderr --v=0"
+    timeout 120 $_chrome --screenshot="$_png" --window-size=1200,1600 "file://$2" \
+        >"$TMP/chromium.out" 2>"$TMP/chromium.err"
+    _rc=$?
+    if [ "$_rc" = 0 ]; then pass; else fail "$1: chromium exited $_rc: $(grep -v dbus "$TMP/chromium.err" | tail -n 3)"; fi
+    if grep -E ':CONSOLE|Uncaught|SyntaxError|ReferenceError' "$TMP/chromium.err" >"$TMP/console.txt"; then
+        fail "$1: the browser reported: $(head -c 600 "$TMP/console.txt")"
+    else
+        pass
+    fi
+    _sig=$(head -c 8 "$_png" 2>/dev/null | od -An -tx1 | tr -d ' \n')
+    _size=$(wc -c <"$_png" 2>/dev/null || echo 0)
+    if [ "$_sig" = 89504e470d0a1a0a ] && [ "$_size" -gt 30000 ]; then
+        pass
+    else
+        fail "$1: the screenshot is not a PNG with the page on it ($_size bytes)"
+    fi
+    timeout 120 $_chrome --no-pdf-header-footer --print-to-pdf="$_pdf" "file://$2" \
+        >"$TMP/chromium.out" 2>"$TMP/chromium.err"
+    pdf_pages=$(grep -a -c '^<</Type /Page$' "$_pdf" 2>/dev/null)
+    if [ "${pdf_pages:-0}" -ge 1 ]; then pass; else fail "$1: the page did not print to PDF"; fi
+}
+
+# report_checks WHAT HTML: the checks every report passes.
+report_checks() {
+    if command -v xmllint >/dev/null 2>&1; then
+        # written as well-formed XML, so the strict XML parser checks it (every element
+        # closed, every attribute quoted, no entity it does not know)
+        if xmllint --noout "$2" 2>"$TMP/xmllint.txt"; then
+            pass
+        else
+            fail "$1: report.html is not well-formed: $(head -c 600 "$TMP/xmllint.txt")"
+        fi
+    else
+        echo "SKIP: $1: xmllint not installed (Debian: libxml2-utils); well-formedness not checked"
+    fi
+    # self-contained: nothing fetched, no script
+    if grep -E -i -q '<script|<link|<img|<iframe|src=|@import|url\(|https?://' "$2"; then
+        fail "$1: report.html refers to something outside it: $(grep -E -i -o '<script|<link|<img|<iframe|src=[^ >]*|@import|url\([^)]*|https?://[^ "]*' "$2" | head -n 3 | tr '\n' ' ')"
+    else
+        pass
+    fi
+    report_has "$1" "$2" '<dt>Solver</dt>' '<dt>Proven gap</dt>' '<dd class="secs">' \
+        '<dt>Made by</dt><dd>cpdplan ' '@media print' '@page{size:A4' 'thead{display:table-header-group}'
+    if command -v chromium >/dev/null 2>&1; then
+        report_browser "$1" "$2"
+    else
+        echo "SKIP: $1: chromium not installed (Debian: chromium); the report was not drawn"
+    fi
+}
+
+# same_report WHAT A B: two runs' reports agree byte for byte but for the time taken.
+same_report() {
+    grep -v 'class="secs"' "$2" >"$TMP/rep.a" 2>/dev/null
+    grep -v 'class="secs"' "$3" >"$TMP/rep.b" 2>/dev/null
+    if [ -s "$TMP/rep.a" ] && cmp -s "$TMP/rep.a" "$TMP/rep.b"; then
+        pass
+    else
+        fail "$1: report.html differs between two runs (time taken aside)"
+    fi
+}
+
+test_reports() {
+    d=$TMP/rep-deploy/report.html
+    i=$TMP/rep-inset/report.html
+    o=$TMP/rep-onboard/report.html
+    run deploy "$TRUST" -o "$TMP/rep-deploy" --quiet
+    expect_rc "report deploy" 0
+    run inset "$ROOT/scenarios/inset" -o "$TMP/rep-inset" --quiet
+    expect_rc "report inset" 0
+    run onboard "$ROOT/scenarios/onboard" -o "$TMP/rep-onboard" --quiet
+    expect_rc "report onboard" 0
+    report_checks "report deploy" "$d"
+    report_checks "report inset" "$i"
+    # rosters.csv has a row per workshop and slot; the report a register for each held one
+    held=$(col "$TMP/rep-inset/rosters.csv" status | grep -c -x held)
+    if [ "$pdf_pages" -gt "$held" ]; then
+        pass
+    else
+        fail "report inset: $pdf_pages printed pages for $held registers, each on a page of its own"
+    fi
+    report_checks "report onboard" "$o"
+    # deploy: coverage by need and by school and every coach's load as charts, the pairs per
+    # school, last term's pairs kept, dropped and new, the unmet list with reasons
+    report_count "report deploy" "$d" '<svg class="chart"' 3
+    report_has "report deploy" "$d" 'aria-label="Coaching coverage by need level"' \
+        'aria-label="Coverage by school"' 'against their capacity"' '<section id="pairs">' \
+        '<section id="changes">' '<h3>Dropped</h3>' '<h3>New</h3>' '<h3>Kept</h3>' \
+        '<section id="unmet">' 'Northfield Learning Trust'
+    report_count "report deploy" "$d" '<rect x="300.0"' ">=$((2 * 15))"
+    unmet=$(($(wc -l <"$TMP/rep-deploy/unmet.csv") - 1))
+    report_count "report deploy" "$d" "$(col "$TMP/rep-deploy/unmet.csv" reason | head -n 1)" ">=1"
+    [ "$unmet" -gt 0 ] && pass || fail "report deploy: the bundled trust has no unmet need to show"
+    # inset: the rank histogram, the fill of each slot, a register per held workshop and slot, everyone's day
+    report_has "report inset" "$i" 'aria-label="Places by the rank of the choice they meet"' \
+        '>1st</text>' '>not a choice</text>' 'aria-label="Workshop fill in slot 1"' \
+        'aria-label="Workshop fill in slot 3"' '<section id="days">' '<section id="unmet">' \
+        '.register{break-before:page' '<th>signature</th>'
+    report_count "report inset" "$i" '<div class="register">' "$held"
+    staff=$(($(wc -l <"$ROOT/scenarios/inset/staff.csv") - 1))
+    report_count "report inset" "$i" '<td class="sign">' ">=$((staff / 2))"
+    # onboard: a Gantt per joining school, a week-by-day grid per shared person, load against
+    # availability, the unmet list
+    report_has "report onboard" "$o" 'aria-label="The four weeks at Fenbrook Academy' \
+        '>week 1</text>' '>week 4</text>' '<section id="people">' '<section id="load">' \
+        'aria-label="Days worked against days available, per person"' '<section id="unmet">'
+    resources=$(($(wc -l <"$ROOT/scenarios/onboard/resources.csv") - 1))
+    report_count "report onboard" "$o" '<table class="grid">' "$resources"
+    tasks=$(($(wc -l <"$TMP/rep-onboard/schedule.csv") - 1))
+    report_count "report onboard" "$o" 'rx="2"><title>' "$tasks"
+    # the same files give the same report
+    run deploy "$TRUST" -o "$TMP/rep-deploy2" --quiet
+    same_report "report deploy" "$d" "$TMP/rep-deploy2/report.html"
+    run inset "$ROOT/scenarios/inset" -o "$TMP/rep-inset2" --quiet
+    same_report "report inset" "$i" "$TMP/rep-inset2/report.html"
+    run onboard "$ROOT/scenarios/onboard" -o "$TMP/rep-onboard2" --quiet
+    same_report "report onboard" "$o" "$TMP/rep-onboard2/report.html"
+}
+
 test_bundled
 test_generated
 test_determinism
@@ -623,6 +771,7 @@ test_export
 test_usage
 test_inset
 test_onboard
+test_reports
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -312,7 +312,17 @@ static void test_deploy_io__report_is_escaped_and_self_contained(void **state)
     assert_non_null(strstr(t, "Dee &lt;b&gt;Bold&lt;/b&gt; &amp; Co"));
     assert_null(strstr(t, "<b>Bold"));
     assert_non_null(strstr(t, "no coach covers music"));
-    assert_non_null(strstr(t, "Status: <b>optimal</b>"));
+    assert_non_null(strstr(t, "<dt>Solver</dt><dd>optimal: the best plan there is, proven</dd>"));
+    assert_non_null(strstr(t, "<dt>Proven gap</dt><dd>0.00%"));
+    assert_non_null(strstr(t, "<dd class=\"secs\">"));
+    /* the coverage charts and the loads chart, then the sections the issue asks for */
+    assert_non_null(strstr(t, "aria-label=\"Coaching coverage by need level\""));
+    assert_non_null(strstr(t, "aria-label=\"Coverage by school\""));
+    assert_non_null(strstr(t, "aria-label=\"Each coach&#39;s hours a week against their capacity\""));
+    assert_non_null(strstr(t, "<section id=\"pairs\">"));
+    assert_non_null(strstr(t, "<section id=\"changes\">"));
+    assert_non_null(strstr(t, "<section id=\"unmet\">"));
+    assert_null(strstr(t, "<script"));
     assert_null(strstr(t, "http"));
     assert_null(strstr(t, "src="));
     free(t);

@@ -523,6 +523,14 @@ static void test_inset_io__write_and_read_back(void **state)
     free(sum);
     char *report = tu_read(out, "report.html", NULL);
     assert_non_null(strstr(report, "</html>"));
+    assert_non_null(strstr(report, "aria-label=\"Places by the rank of the choice they meet\""));
+    assert_non_null(strstr(report, "aria-label=\"Workshop fill in slot 2\""));
+    /* a register per held run, its people by name, none for a cancelled run */
+    assert_non_null(strstr(report, "<h3>Register: Wellbeing walk, slot 1</h3>"));
+    assert_non_null(strstr(report, "<td>Cat Dunn</td>"));
+    assert_null(strstr(report, "Register: Coaching conversations"));
+    assert_non_null(strstr(report, "<td>no seat left in slot 2</td>"));
+    assert_non_null(strstr(report, "<section id=\"days\">"));
     free(report);
 
     cpd_inset_plan *back = cpd_read_inset_plan(out, p, f->d);

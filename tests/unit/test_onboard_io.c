@@ -649,7 +649,13 @@ static void test_onboard_io__schedule_csv(void **state)
                                "S1,weekly,,4,,DOL1 has 4 days in week 4\n");
     free(unmet);
     char *html = tu_read(out, "report.html", NULL);
-    assert_non_null(strstr(html, "<h1>Onboarding: Test onboarding</h1>"));
+    assert_non_null(strstr(html, "<h1><small>Onboarding</small>Test onboarding</h1>"));
+    /* the Gantt marks the late coaching task red; the unmet table gives the reason */
+    assert_non_null(strstr(html, "aria-label=\"The four weeks at "));
+    assert_non_null(strstr(html, "fill=\"#c0392b\" rx=\"2\"><title>Coaching: day 10 am"));
+    assert_non_null(strstr(html, "<section id=\"people\">"));
+    assert_non_null(strstr(html, "<section id=\"load\">"));
+    assert_non_null(strstr(html, "<td>the 2 lp|dol have 6 days in week 1, &quot;busy&quot;</td>"));
     assert_non_null(strstr(html, "</html>"));
     free(html);
     cpd_onboard_plan_free(&pl);
