@@ -42,6 +42,7 @@ typedef struct {
     long max_changes;
     bool has_max_changes;     /* deploy only */
     bool strict;              /* inset only */
+    bool ics;                 /* inset only: also write sessions.ics */
     bool quiet, json, help, version;
 } cli_job_opts;
 

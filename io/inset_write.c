@@ -697,6 +697,7 @@ bool cpd_write_inset(const char *outdir, const cpd_inset *p, const cpd_inset_pla
               cpd_outset_csv(o, "rosters.csv", roster_header, roster_rows, &v, d) &&
               cpd_outset_csv(o, "unmet.csv", unmet_header, unmet_rows, &v, d) &&
               cpd_outset_text(o, "summary.json", v.summary_text, d) && write_report(o, &v, d);
+    ok = ok && (!p->params.ics || cpd_write_inset_ics(o, p, pl, d));
     cJSON_Delete(v.summary);
     free(text);
     return cpd_outset_finish(&o, ok, d);

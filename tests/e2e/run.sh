@@ -612,6 +612,92 @@ test_onboard() {
     expect_rc "onboard --strict" 2
 }
 
+# ---- (l) inset --ics: sessions.ics, valid, one event per session, stable UIDs and bytes ----
+
+# inset_sessions OUT DIR: the sessions allocation.csv holds (a run of a longer workshop, the same
+# person in consecutive slots, is one session), counted independently of the writer.
+inset_sessions() {
+    col "$2/workshops.csv" id,length >"$TMP/ws-len.txt"
+    col "$1/allocation.csv" staff,slot,workshop,facilitating |
+        awk -F '\t' 'NR == FNR { len[$1] = $2 == "" ? 1 : $2; next }
+            $3 == "" { prev = ""; next }
+            { key = $1 SUBSEP $3 SUBSEP $4
+              if (key == prev && run < len[$3]) { run++; next }
+              n++; prev = key; run = 1 }
+            END { print n + 0 }' "$TMP/ws-len.txt" -
+}
+
+test_inset_ics() {
+    INSET=$ROOT/scenarios/inset
+    a=$TMP/ics-a
+    b=$TMP/ics-b
+    run inset "$INSET" -o "$a" --quiet --ics
+    expect_rc "inset --ics" 0
+    if [ -s "$a/sessions.ics" ]; then pass; else fail "inset --ics: sessions.ics missing or empty"; fi
+    n=$(inset_sessions "$a" "$INSET")
+    if [ "$n" -gt 0 ]; then pass; else fail "inset --ics: no sessions counted in allocation.csv"; fi
+    if [ -n "$ICS_CHECK" ]; then
+        if "$ICS_CHECK" "$a/sessions.ics" "$n" >"$TMP/ics.txt" 2>&1; then
+            pass
+        else
+            fail "inset --ics: sessions.ics rejected by libical: $(head -c 300 "$TMP/ics.txt")"
+        fi
+    else
+        e=$(grep -c '^BEGIN:VEVENT' "$a/sessions.ics")
+        if [ "$e" -eq "$n" ]; then pass; else fail "inset --ics: $e events for $n sessions"; fi
+    fi
+    # the day's date and the scenario's slot times
+    expect_in "$a/sessions.ics" "inset --ics" "DTSTART:20270104T091500"
+    expect_in "$a/sessions.ics" "inset --ics" "DTEND:20270104T141500"
+    # a re-run: the same bytes, so the same UIDs
+    run inset "$INSET" -o "$b" --quiet --ics
+    expect_rc "inset --ics again" 0
+    if cmp -s "$a/sessions.ics" "$b/sessions.ics"; then pass; else fail "inset --ics: sessions.ics differs between runs"; fi
+    grep '^UID:' "$a/sessions.ics" >"$TMP/uids-a.txt"
+    grep '^UID:' "$b/sessions.ics" >"$TMP/uids-b.txt"
+    if [ -s "$TMP/uids-a.txt" ] && cmp -s "$TMP/uids-a.txt" "$TMP/uids-b.txt"; then
+        pass
+    else
+        fail "inset --ics: UIDs differ between runs"
+    fi
+    if [ "$(sort "$TMP/uids-a.txt" | uniq -d | wc -l)" -eq 0 ]; then pass; else fail "inset --ics: a UID repeats"; fi
+    # a re-run that moves someone keeps the UID of their session: the event is updated
+    m=$TMP/ics-moved
+    mkdir -p "$m"
+    cp "$INSET"/*.csv "$INSET/scenario.json" "$m/"
+    w=$(col "$a/allocation.csv" staff,slot,workshop | awk -F '\t' '$1 == "NHS001" && $2 == 2 { print $3 }')
+    printf 'NHS001,%s,2,never\n' "$w" >>"$m/pins.csv"
+    run inset "$m" -o "$m/out" --quiet --ics
+    expect_rc "inset --ics, NHS001 moved" 0
+    uid=$(grep '^UID:NHS001-s2-' "$a/sessions.ics")
+    s1=$(grep -A 4 "^$uid" "$a/sessions.ics" | grep '^SUMMARY:')
+    s2=$(grep -A 4 "^$uid" "$m/out/sessions.ics" | grep '^SUMMARY:')
+    if [ -n "$uid" ] && [ -n "$s2" ] && [ "$s1" != "$s2" ]; then
+        pass
+    else
+        fail "inset --ics: moving NHS001 in slot 2 did not keep its UID ('$uid': '$s1' then '$s2')"
+    fi
+    # without --ics no calendar
+    run inset "$INSET" -o "$TMP/ics-none" --quiet
+    if [ ! -e "$TMP/ics-none/sessions.ics" ]; then pass; else fail "inset: sessions.ics written without --ics"; fi
+    # --ics without a date, or with bad times: exit 2, what to add, nothing written
+    d=$TMP/ics-nodate
+    mkdir -p "$d"
+    cp "$INSET"/*.csv "$d/"
+    sed 's/"date": "2027-01-04", //' "$INSET/scenario.json" >"$d/scenario.json"
+    run inset "$d" -o "$d/out" --quiet --ics
+    expect_rc "inset --ics without inset.date" 2
+    expect_in "$TMP/err.txt" "inset --ics without inset.date" 'add "date": "YYYY-MM-DD" to "inset"'
+    expect_no_output "inset --ics without inset.date" "$d/out"
+    sed 's/"10:50-12:05"/"10:00-12:05"/' "$INSET/scenario.json" >"$d/scenario.json"
+    run inset "$d" -o "$d/out" --quiet --ics
+    expect_rc "inset.times overlapping" 2
+    expect_in "$TMP/err.txt" "inset.times overlapping" "scenario.json:5: inset.times: slot 2 (10:00-12:05) starts before the slot before it ends"
+    run deploy "$ROOT/scenarios/trust" --ics
+    expect_rc "deploy --ics" 2
+    expect_in "$TMP/err.txt" "deploy --ics" "--ics is an option of inset, not deploy"
+}
+
 test_bundled
 test_generated
 test_determinism
@@ -623,6 +709,7 @@ test_export
 test_usage
 test_inset
 test_onboard
+test_inset_ics
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
