@@ -88,7 +88,8 @@ static int solve_and_write(cpd_inset *p, const cli_job_opts *o, const char *out)
         if (code == CPD_OK)
             print_summary(o, p, plan, out);
         else if (code == CPD_ENOPLAN)
-            fprintf(stderr, "cpdplan inset: no plan exists; nothing written\n");
+            fprintf(stderr, "cpdplan inset: no plan exists; nothing written; change what is named "
+                            "above, then run again\n");
     }
     cpd_inset_plan_free(&plan);
     cpd_diags_free(&notes);

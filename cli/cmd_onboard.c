@@ -77,7 +77,8 @@ static int solve_and_write(cpd_onboard *p, const cli_job_opts *o, const char *ou
             print_summary(o, p, plan, out);
     }
     if (code == CPD_ENOPLAN)
-        fprintf(stderr, "cpdplan onboard: no plan exists; nothing written\n");
+        fprintf(stderr, "cpdplan onboard: no plan exists; nothing written; change what is named "
+                        "above, then run again\n");
     cpd_onboard_plan_free(&plan);
     cpd_diags_free(&notes);
     cpd_diags_free(&d);

@@ -33,10 +33,10 @@ static int session_end(const cpd_inset *p, const cpd_inset_plan *pl, int t, int 
 static const char *ordinal(int n)
 {
     return n % 100 >= 11 && n % 100 <= 13 ? "th"
-           : n % 10 == 1                   ? "st"
-           : n % 10 == 2                   ? "nd"
-           : n % 10 == 3                   ? "rd"
-                                           : "th";
+           : n % 10 == 1                  ? "st"
+           : n % 10 == 2                  ? "nd"
+           : n % 10 == 3                  ? "rd"
+                                          : "th";
 }
 
 static void describe(char *buf, size_t len, const cpd_inset *p, const cpd_inset_place *q, int t,
@@ -44,9 +44,9 @@ static void describe(char *buf, size_t len, const cpd_inset *p, const cpd_inset_
 {
     const cpd_staff *st = &p->common->staff[t];
     const cpd_workshop *w = &p->workshops[q->workshop];
-    int n = snprintf(buf, len, "For: %s (%s, %s, %s)\nWorkshop: %s\nSession%s: %d", st->name,
-                     st->id, st->role, p->common->schools[st->school].id, w->id,
-                     e > s ? "s" : "", s);
+    int n =
+        snprintf(buf, len, "For: %s (%s, %s, %s)\nWorkshop: %s\nSession%s: %d", st->name, st->id,
+                 st->role, p->common->schools[st->school].id, w->id, e > s ? "s" : "", s);
     for (int k = s + 1; k <= e && n > 0 && (size_t)n < len; k++)
         n += snprintf(buf + n, len - (size_t)n, ", %d", k);
     if (n < 0 || (size_t)n >= len)
@@ -101,8 +101,7 @@ int cpd_inset_ics_events(const cpd_inset *p, const cpd_inset_plan *pl)
     return n;
 }
 
-bool cpd_write_inset_ics(cpd_outset *o, const cpd_inset *p, const cpd_inset_plan *pl,
-                         cpd_diags *d)
+bool cpd_write_inset_ics(cpd_outset *o, const cpd_inset *p, const cpd_inset_plan *pl, cpd_diags *d)
 {
     FILE *f = cpd_outset_open(o, "sessions.ics", d);
     if (!f)

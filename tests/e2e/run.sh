@@ -698,6 +698,150 @@ test_inset_ics() {
     expect_in "$TMP/err.txt" "deploy --ics" "--ics is an option of inset, not deploy"
 }
 
+# ---- (m) the tool around the jobs: man page, completion, install, --help ----
+
+COMMANDS="deploy inset onboard check verify init generate"
+
+# long_options CMD: the long options CMD's --help names, one a line.
+long_options() {
+    "$BIN" "$1" --help | grep -o -- '--[a-z][a-z-]*' | sort -u
+}
+
+test_man_page() {
+    man1=$ROOT/docs/cpdplan.1
+    if command -v groff >/dev/null 2>&1; then
+        if groff -man -ww -z "$man1" >"$TMP/groff.txt" 2>&1 && [ ! -s "$TMP/groff.txt" ]; then
+            pass
+        else
+            fail "cpdplan.1: groff warns: $(head -c 300 "$TMP/groff.txt")"
+        fi
+    else
+        fail "cpdplan.1: groff is missing (apt-get install groff-base)"
+    fi
+    if command -v man >/dev/null 2>&1; then
+        if MANWIDTH=80 man --warnings -l "$man1" >/dev/null 2>"$TMP/man.txt" && [ ! -s "$TMP/man.txt" ]; then
+            pass
+        else
+            fail "cpdplan.1: man warns: $(head -c 300 "$TMP/man.txt")"
+        fi
+    fi
+    # the page in roff has "\-\-opt": every command and every option of every --help is there
+    sed 's/\\-/-/g' "$man1" >"$TMP/man-plain.txt"
+    for c in $COMMANDS help; do
+        if grep -q "^\.B cpdplan $c" "$TMP/man-plain.txt" && grep -q "^\.B $c\$" "$TMP/man-plain.txt"; then
+            pass
+        else
+            fail "cpdplan.1: command '$c' not in SYNOPSIS and COMMANDS"
+        fi
+    done
+    for c in $COMMANDS; do
+        for o in $(long_options "$c"); do
+            if grep -q -- "$o" "$TMP/man-plain.txt"; then pass; else fail "cpdplan.1: $c's option $o missing"; fi
+        done
+    done
+    for st in 0 1 2 3; do
+        if sed -n '/^\.SH EXIT STATUS/,/^\.SH EXAMPLES/p' "$TMP/man-plain.txt" | grep -q "^\.B $st\$"; then
+            pass
+        else
+            fail "cpdplan.1: exit status $st not described"
+        fi
+    done
+    for f in schools.csv staff.csv travel.csv coaches.csv previous.csv pins.csv workshops.csv \
+        preferences.csv activities.csv resources.csv deployment.csv scenario.json \
+        coach_load.csv changes.csv unmet.csv summary.json report.html allocation.csv rosters.csv \
+        sessions.ics schedule.csv schedule.ics README.txt; do
+        if grep -q -F "$f" "$TMP/man-plain.txt"; then pass; else fail "cpdplan.1: file $f not named"; fi
+    done
+}
+
+# complete WORDS...: what the bash completion offers for the last word.
+complete_words() {
+    bash -c '. "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); _cpdplan;
+        printf "%s\n" "${COMPREPLY[@]}"' sh "$ROOT/docs/cpdplan.bash-completion" "$@"
+}
+
+test_completion() {
+    if ! command -v bash >/dev/null 2>&1; then
+        fail "completion: bash is missing"
+        return
+    fi
+    complete_words cpdplan "" >"$TMP/comp.txt"
+    for c in $COMMANDS help; do
+        if grep -x -q "$c" "$TMP/comp.txt"; then pass; else fail "completion: command $c not offered"; fi
+    done
+    for c in $COMMANDS; do
+        complete_words cpdplan "$c" -- >"$TMP/comp.txt"
+        for o in $(long_options "$c"); do
+            if grep -x -q -- "$o" "$TMP/comp.txt"; then pass; else fail "completion: $c $o not offered"; fi
+        done
+    done
+    for c in init generate; do
+        r=$(complete_words cpdplan "$c" "" | tr '\n' ' ')
+        if [ "$r" = "deploy inset onboard " ]; then pass; else fail "completion: $c offers '$r', not the jobs"; fi
+    done
+    mkdir -p "$TMP/compdir/scen-a"
+    r=$(cd "$TMP/compdir" && complete_words cpdplan inset sc)
+    if [ "$r" = scen-a ]; then pass; else fail "completion: inset DIR offers '$r', not the folder"; fi
+    r=$(complete_words cpdplan inset --st)
+    if [ "$r" = --strict ]; then pass; else fail "completion: inset --st offers '$r'"; fi
+    r=$(complete_words cpdplan deploy --st)
+    if [ -z "$r" ]; then pass; else fail "completion: deploy --st offers '$r' (an inset option)"; fi
+}
+
+test_install() {
+    if ! command -v make >/dev/null 2>&1; then
+        fail "install: make is missing"
+        return
+    fi
+    dest=$TMP/dest
+    pre=/opt/cpdplan-test
+    if make -s -C "$ROOT" install DESTDIR="$dest" PREFIX="$pre" INSTALL_BIN="$BIN" >"$TMP/make.txt" 2>&1; then
+        pass
+    else
+        fail "make install: $(head -c 300 "$TMP/make.txt")"
+    fi
+    for f in bin/cpdplan share/man/man1/cpdplan.1 share/bash-completion/completions/cpdplan; do
+        if [ -f "$dest$pre/$f" ]; then pass; else fail "make install: $pre/$f not installed"; fi
+    done
+    if [ -x "$dest$pre/bin/cpdplan" ] && "$dest$pre/bin/cpdplan" --version | grep -q '^cpdplan '; then
+        pass
+    else
+        fail "make install: the installed binary does not run"
+    fi
+    if cmp -s "$dest$pre/share/man/man1/cpdplan.1" "$ROOT/docs/cpdplan.1"; then pass; else fail "make install: man page differs"; fi
+    if make -s -C "$ROOT" uninstall DESTDIR="$dest" PREFIX="$pre" >"$TMP/make.txt" 2>&1; then
+        pass
+    else
+        fail "make uninstall: $(head -c 300 "$TMP/make.txt")"
+    fi
+    left=$(find "$dest" -type f | sed "s|^$dest||")
+    if [ -z "$left" ]; then pass; else fail "make uninstall: left $left"; fi
+}
+
+# every command's --help fits a terminal (80 columns, a screenful) and shows an example; a usage
+# error says what to try next
+test_help() {
+    for c in "" $COMMANDS help; do
+        # shellcheck disable=SC2086
+        "$BIN" $c --help >"$TMP/help.txt" 2>"$TMP/err.txt"
+        rc=$?
+        expect_rc "cpdplan $c --help" 0
+        wide=$(awk 'length($0) > 80 { print NR ": " $0; exit }' "$TMP/help.txt")
+        if [ -z "$wide" ]; then pass; else fail "cpdplan $c --help: a line over 80 columns: $wide"; fi
+        n=$(wc -l <"$TMP/help.txt")
+        if [ "$n" -ge 5 ] && [ "$n" -le 40 ]; then pass; else fail "cpdplan $c --help: $n lines (5 to 40 fit a terminal)"; fi
+        expect_in "$TMP/help.txt" "cpdplan $c --help" "Example"
+    done
+    for c in $COMMANDS; do
+        run "$c" --no-such-option
+        expect_rc "cpdplan $c --no-such-option" 2
+        expect_in "$TMP/err.txt" "cpdplan $c --no-such-option" "Try 'cpdplan $c --help'."
+    done
+    run no-such-command
+    expect_rc "cpdplan no-such-command" 2
+    expect_in "$TMP/err.txt" "cpdplan no-such-command" "Try 'cpdplan --help'."
+}
+
 test_bundled
 test_generated
 test_determinism
@@ -710,6 +854,10 @@ test_usage
 test_inset
 test_onboard
 test_inset_ics
+test_man_page
+test_completion
+test_install
+test_help
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

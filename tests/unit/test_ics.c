@@ -168,8 +168,9 @@ static void test_ics__calendar_frame(void **state)
 {
     (void)state;
     char *s = written(put_calendar, "Day one, Trust");
-    assert_string_equal(s, "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//cpdplan//inset sessions//EN\r\n"
-                           "CALSCALE:GREGORIAN\r\nX-WR-CALNAME:Day one\\, Trust\r\nEND:VCALENDAR\r\n");
+    assert_string_equal(
+        s, "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//cpdplan//inset sessions//EN\r\n"
+           "CALSCALE:GREGORIAN\r\nX-WR-CALNAME:Day one\\, Trust\r\nEND:VCALENDAR\r\n");
     free(s);
     s = written(put_calendar, NULL);
     assert_null(strstr(s, "X-WR-CALNAME"));
@@ -200,7 +201,7 @@ static void test_ics__inset_default_slot_times(void **state)
     assert_true(cpd_inset_slot_time(&p, 3, &a, &b));
     assert_int_equal(a, 11 * 60 + 30);
     assert_int_equal(b, 12 * 60 + 30);
-    assert_true(cpd_inset_slot_time(&p, 12, &a, &b)); /* 22:45-23:45 */
+    assert_true(cpd_inset_slot_time(&p, 12, &a, &b));  /* 22:45-23:45 */
     assert_false(cpd_inset_slot_time(&p, 13, &a, &b)); /* would end after midnight */
 }
 
