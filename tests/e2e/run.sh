@@ -842,6 +842,46 @@ test_help() {
     expect_in "$TMP/err.txt" "cpdplan no-such-command" "Try 'cpdplan --help'."
 }
 
+# init writes a README.txt explaining every column; the templates open cleanly in a spreadsheet:
+# UTF-8, one kind of line end, a header row of named columns
+test_init_readme() {
+    for job in deploy inset onboard; do
+        d=$TMP/readme-$job
+        run init "$job" "$d"
+        expect_rc "init $job" 0
+        if [ -s "$d/README.txt" ]; then pass; else fail "init $job: no README.txt"; fi
+        for f in "$d"/*.csv; do
+            name="init $job: $(basename "$f")"
+            if iconv -f UTF-8 -t UTF-8 "$f" >/dev/null 2>&1; then pass; else fail "$name: not UTF-8"; fi
+            lines=$(wc -l <"$f")
+            crlf=$(grep -c "$(printf '\r')\$" "$f")
+            if [ "$crlf" -eq 0 ] || [ "$crlf" -eq "$lines" ]; then pass; else fail "$name: $crlf of $lines lines end in CRLF"; fi
+            if [ "$(tail -c 1 "$f" | od -An -c | tr -d ' ')" = '\n' ]; then pass; else fail "$name: the last line has no line end"; fi
+            header=$(head -n 1 "$f" | tr -d '\r')
+            if [ -n "$header" ] && ! printf '%s\n' "$header" | grep -q -e '^,' -e ',,' -e ',$'; then
+                pass
+            else
+                fail "$name: header row '$header' has an empty column name"
+            fi
+            if [ "$lines" -ge 2 ]; then pass; else fail "$name: no example row"; fi
+            printf '%s\n' "$header" | tr ',' '\n' | while IFS= read -r c; do
+                grep -q -F "  $c " "$d/README.txt" || echo "$c"
+            done >"$TMP/undoc.txt"
+            if [ ! -s "$TMP/undoc.txt" ]; then pass; else fail "$name: README.txt does not explain $(tr '\n' ' ' <"$TMP/undoc.txt")"; fi
+        done
+        wide=$(awk 'length($0) > 80 { print NR; exit }' "$d/README.txt")
+        if [ -z "$wide" ]; then pass; else fail "init $job: README.txt line $wide over 80 columns"; fi
+        expect_in "$d/README.txt" "init $job README.txt" "cpdplan check DIR"
+    done
+    # the inset templates have a date: --ics works on them as written
+    d=$TMP/readme-inset
+    run inset "$d" -o "$d/out" --quiet --ics -t 10
+    expect_rc "inset --ics on the templates" 0
+    if [ -n "$ICS_CHECK" ]; then
+        if "$ICS_CHECK" "$d/out/sessions.ics" >"$TMP/ics.txt" 2>&1; then pass; else fail "inset --ics on the templates: $(head -c 300 "$TMP/ics.txt")"; fi
+    fi
+}
+
 test_bundled
 test_generated
 test_determinism
@@ -858,6 +898,7 @@ test_man_page
 test_completion
 test_install
 test_help
+test_init_readme
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
