@@ -3,6 +3,7 @@
 #include "cli.h"
 
 #include "cpd_csv.h"
+#include "cpd_term.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -10,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 /* ---- local ---- */
 
@@ -331,3 +333,5 @@ void cli_print_new(const cpd_diags *d, const cpd_diags *seen, bool quiet)
         fprintf(stderr, "%s\n", buf);
     }
 }
+
+bool cli_colour(void) { return cpd_term_colour(isatty(STDOUT_FILENO), getenv("NO_COLOR")); }

@@ -60,7 +60,7 @@ static void print_summary(const cli_job_opts *o, const cpd_scenario *s,
             fputc('\n', stdout);
         free(json);
     } else if (!o->quiet) {
-        cpd_print_deploy_summary(stdout, s, p);
+        cpd_print_deploy_summary(stdout, s, p, cli_colour());
         size_t n = strlen(out);
         printf("Plan written to %s%s\n", out, n > 0 && out[n - 1] == '/' ? "" : "/");
     }

@@ -43,7 +43,7 @@ static void print_summary(const cli_job_opts *o, const cpd_onboard *p,
             fputc('\n', stdout);
         free(json);
     } else if (!o->quiet) {
-        cpd_print_onboard_summary(stdout, p, pl);
+        cpd_print_onboard_summary(stdout, p, pl, cli_colour());
         size_t n = strlen(out);
         printf("Plan written to %s%s\n", out, n > 0 && out[n - 1] == '/' ? "" : "/");
     }

@@ -31,8 +31,10 @@ bool cpd_write_inset(const char *outdir, const cpd_inset *p, const cpd_inset_pla
 /* The summary.json text: job, scenario, status, objective, bound, gap, seconds and the day's
  * figures overall, by school, by role and by workshop. */
 char *cpd_inset_summary_json(const cpd_inset *p, const cpd_inset_plan *plan);
-/* A short table for people: choice shares, worst rank, by school and role, workshop fill. */
-void cpd_print_inset_summary(FILE *out, const cpd_inset *p, const cpd_inset_plan *plan);
+/* A short table for people: choice shares, worst rank, by school and role, workshop fill.
+ * colour: the status word and header rows in colour (cpd_term.h). */
+void cpd_print_inset_summary(FILE *out, const cpd_inset *p, const cpd_inset_plan *plan,
+                             bool colour);
 
 /* sessions.ics (inset --ics, RFC 5545), written into the set o: one event per person and
  * session (a run of a longer workshop is one event) at params.date and the slot times, UID from

@@ -9,6 +9,7 @@
 #include "cpd_onboard_io.h"
 #include "cpd_out.h"
 #include "cpd_strmap.h"
+#include "cpd_term.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -43,6 +44,7 @@ typedef struct {
     int school_weeks;
     day_schools *rday;                  /* resource x day */
     int *worked, *available, *nschools; /* per resource: days, days, schools */
+    bool colour;                        /* the terminal summary in colour (cli/ decides) */
 } view;
 
 static const cpd_ob_task *task_at(const view *v, int i) { return &v->pl->tasks[i]; }
@@ -724,7 +726,11 @@ static void print_status(FILE *out, const view *v)
     sb_printf(&b, ", %.2f s", pl ? pl->result.seconds : 0);
     fputs("onboard ", out);
     put_cut(out, v->p->common->name ? v->p->common->name : "", TERM_WIDTH - 8 - (int)b.n);
-    fprintf(out, "%s\n", sb_text(&b));
+    /* ": STATUS, ...": the status word in its colour */
+    const char *status = status_name(pl);
+    fputs(": ", out);
+    cpd_term_printf(out, v->colour, cpd_term_status_tone(status), "%s", status);
+    fprintf(out, "%s\n", sb_text(&b) + 2 + strlen(status));
     free(b.s);
 }
 
@@ -738,8 +744,10 @@ static void print_tables(FILE *out, const view *v)
             "unplaced %d\non target week %d   school-weeks %d\n",
             v->ndays, start, v->nweeks, v->all.tasks, v->all.placed, v->all.in_window, v->all.late,
             v->all.unplaced, v->all.on_target, v->school_weeks);
-    fprintf(out, "\n%-10s %-30s %7s %7s %7s %9s\n", "school", "name", "tasks", "placed", "late",
-            "unplaced");
+    fputc('\n', out);
+    cpd_term_printf(out, v->colour, CPD_TONE_HEADER, "%-10s %-30s %7s %7s %7s %9s", "school",
+                    "name", "tasks", "placed", "late", "unplaced");
+    fputc('\n', out);
     for (int i = 0; i < s->nschools; i++) {
         if (!s->schools[i].joining)
             continue;
@@ -749,8 +757,10 @@ static void print_tables(FILE *out, const view *v)
         cpd_put_name(out, s->schools[i].name, 30);
         fprintf(out, " %7d %7d %7d %9d\n", c->tasks, c->placed, c->late, c->unplaced);
     }
-    fprintf(out, "\n%-10s %-30s %-12s %7s %9s %7s\n", "resource", "name", "role", "days",
-            "available", "schools");
+    fputc('\n', out);
+    cpd_term_printf(out, v->colour, CPD_TONE_HEADER, "%-10s %-30s %-12s %7s %9s %7s", "resource",
+                    "name", "role", "days", "available", "schools");
+    fputc('\n', out);
     for (int r = 0; r < v->p->nresources; r++) {
         const cpd_resource *res = &v->p->resources[r];
         cpd_put_name(out, res->id, 10);
@@ -1170,9 +1180,11 @@ char *cpd_onboard_summary_json(const cpd_onboard *p, const cpd_onboard_plan *pla
     return text;
 }
 
-void cpd_print_onboard_summary(FILE *out, const cpd_onboard *p, const cpd_onboard_plan *plan)
+void cpd_print_onboard_summary(FILE *out, const cpd_onboard *p, const cpd_onboard_plan *plan,
+                               bool colour)
 {
     view v = view_new(p, plan);
+    v.colour = colour;
     print_status(out, &v);
     print_tables(out, &v);
     if (plan) {

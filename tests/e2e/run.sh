@@ -882,6 +882,37 @@ test_init_readme() {
     fi
 }
 
+# the summary is coloured only on a terminal with NO_COLOR unset or empty: never in a pipe
+test_colour() {
+    esc=$(printf '\033')
+    for job in "deploy $TRUST" "inset $ROOT/scenarios/inset" "onboard $ROOT/scenarios/onboard -t 10"; do
+        name=${job%% *}
+        # shellcheck disable=SC2086
+        run $job -o "$TMP/colour-$name"
+        expect_rc "$name to a pipe" 0
+        if grep -q "$esc" "$TMP/out.txt"; then fail "$name to a pipe: escape codes in the summary"; else pass; fi
+        expect_in "$TMP/out.txt" "$name to a pipe" "Plan written to"
+    done
+    if ! command -v script >/dev/null 2>&1; then
+        return
+    fi
+    # on a terminal (script gives the command one): green optimal, bold headers
+    env -u NO_COLOR script -q -c "\"$BIN\" inset \"$ROOT/scenarios/inset\" -o \"$TMP/colour-tty\" 2>/dev/null" \
+        /dev/null </dev/null >"$TMP/tty.txt" 2>&1
+    if grep -q "${esc}\[32moptimal${esc}\[0m" "$TMP/tty.txt" && grep -q "${esc}\[1mschool " "$TMP/tty.txt"; then
+        pass
+    else
+        fail "inset on a terminal: no colour: $(head -c 300 "$TMP/tty.txt" | od -c | head -5)"
+    fi
+    NO_COLOR=1 script -q -c "\"$BIN\" inset \"$ROOT/scenarios/inset\" -o \"$TMP/colour-tty\" 2>/dev/null" /dev/null \
+        </dev/null >"$TMP/tty.txt" 2>&1
+    if grep -q "optimal" "$TMP/tty.txt" && ! grep -q "$esc" "$TMP/tty.txt"; then
+        pass
+    else
+        fail "inset on a terminal with NO_COLOR=1: escape codes or no summary"
+    fi
+}
+
 test_bundled
 test_generated
 test_determinism
@@ -899,6 +930,7 @@ test_completion
 test_install
 test_help
 test_init_readme
+test_colour
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

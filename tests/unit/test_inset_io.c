@@ -583,7 +583,7 @@ static void test_inset_io__terminal_table(void **state)
     char *buf = NULL;
     size_t len = 0;
     FILE *mem = open_memstream(&buf, &len);
-    cpd_print_inset_summary(mem, p, pl);
+    cpd_print_inset_summary(mem, p, pl, false);
     fclose(mem);
     assert_non_null(strstr(buf, "inset Test day: optimal, objective 12.0000, bound 12.0000, gap "
                                 "0.00%"));
