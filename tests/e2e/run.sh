@@ -913,6 +913,54 @@ test_colour() {
     fi
 }
 
+# --json prints summary.json, whose shape docs/json.md documents: every documented key there
+# with its type, no key left undocumented (checked by a small cJSON tool, built here if make
+# did not hand one over)
+json_spec() {
+    awk -v job="$1" '/^## / { cur = $2 }
+        cur == job && /^\| `/ { line = $0; gsub(/\\\|/, "@", line); split(line, f, "|")
+            k = f[2]; t = f[3]; gsub(/[ `]/, "", k); gsub(/ /, "", t); sub(/@/, "|", t); print k, t }' \
+        "$ROOT/docs/json.md"
+}
+
+test_json_shape() {
+    shape=${JSON_SHAPE:-}
+    if [ -z "$shape" ]; then
+        shape=$TMP/json_shape
+        # shellcheck disable=SC2046
+        if ! cc -std=c11 -D_POSIX_C_SOURCE=200809L -o "$shape" "$ROOT/tests/tools/json_shape.c" \
+            $(pkg-config --cflags --libs libcjson 2>/dev/null || echo -lcjson) -lm >"$TMP/cc.txt" 2>&1; then
+            fail "json_shape: could not build: $(head -c 300 "$TMP/cc.txt")"
+            return
+        fi
+    fi
+    for job in "deploy $TRUST" "inset $ROOT/scenarios/inset" "onboard $ROOT/scenarios/onboard -t 10"; do
+        name=${job%% *}
+        json_spec "$name" >"$TMP/spec-$name.txt"
+        n=$(wc -l <"$TMP/spec-$name.txt")
+        if [ "$n" -ge 20 ]; then pass; else fail "docs/json.md: only $n keys documented for $name"; fi
+        # shellcheck disable=SC2086
+        run $job -o "$TMP/json-$name" --json
+        expect_rc "$name --json" 0
+        cp "$TMP/out.txt" "$TMP/json-$name.txt"
+        if "$shape" "$TMP/spec-$name.txt" "$TMP/json-$name.txt" >"$TMP/shape.txt" 2>&1; then
+            pass
+        else
+            fail "$name --json: not the shape docs/json.md documents: $(head -c 400 "$TMP/shape.txt")"
+        fi
+        if cmp -s "$TMP/json-$name.txt" "$TMP/json-$name/summary.json"; then pass; else fail "$name --json: stdout differs from summary.json"; fi
+        if [ ! -s "$TMP/err.txt" ] || ! grep -q '^{' "$TMP/err.txt"; then pass; else fail "$name --json: JSON on stderr"; fi
+    done
+    # the checker itself: a renamed key and a wrong type are caught
+    sed 's/"nodes":\(.\)[0-9]*/"nodes":\1"x"/; s/"places":/"placez":/' "$TMP/json-inset.txt" >"$TMP/json-bad.txt"
+    if "$shape" "$TMP/spec-inset.txt" "$TMP/json-bad.txt" >"$TMP/shape.txt" 2>&1; then
+        fail "json_shape: accepted a renamed key and a wrong type"
+    else
+        expect_in "$TMP/shape.txt" "json_shape" "nodes: not integer"
+        expect_in "$TMP/shape.txt" "json_shape" "placez: not documented"
+    fi
+}
+
 test_bundled
 test_generated
 test_determinism
@@ -931,6 +979,7 @@ test_install
 test_help
 test_init_readme
 test_colour
+test_json_shape
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
