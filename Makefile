@@ -30,8 +30,11 @@ DEB_PKGS := build-essential pkg-config libglpk-dev libcsv-dev libcjson-dev libcm
             glpk-utils valgrind libical-dev
 # the end-to-end tests check each report.html: well-formed (xmllint), drawn by a browser
 DEB_PKGS += libxml2-utils chromium fonts-dejavu-core
+# groff: the end-to-end tests check the man page with `groff -man -ww -z`.
+DEB_PKGS += groff-base
 
 .PHONY: all test unit e2e sanitize valgrind demo bench deps install uninstall clean format lint
+.PHONY: man-check
 all: cpdplan
 
 cpdplan: $(BUILD)/cpdplan
@@ -105,12 +108,24 @@ demo: deps
 bench: cpdplan
 	@sh tests/bench/bench.sh ./cpdplan
 
-install: cpdplan
-	install -d $(DESTDIR)$(PREFIX)/bin
-	install -m 755 cpdplan $(DESTDIR)$(PREFIX)/bin/cpdplan
+# Installs the binary, the man page and the bash completion under $(DESTDIR)$(PREFIX);
+# INSTALL_BIN picks another build (the e2e tests install the binary they test).
+INSTALL_BIN ?= cpdplan
+MANDIR      ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+install: $(INSTALL_BIN)
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(BASHCOMPDIR)
+	install -m 755 $(INSTALL_BIN) $(DESTDIR)$(PREFIX)/bin/cpdplan
+	install -m 644 docs/cpdplan.1 $(DESTDIR)$(MANDIR)/man1/cpdplan.1
+	install -m 644 docs/cpdplan.bash-completion $(DESTDIR)$(BASHCOMPDIR)/cpdplan
 
 uninstall:
-	rm -f $(DESTDIR)$(PREFIX)/bin/cpdplan
+	rm -f $(DESTDIR)$(PREFIX)/bin/cpdplan $(DESTDIR)$(MANDIR)/man1/cpdplan.1 \
+	  $(DESTDIR)$(BASHCOMPDIR)/cpdplan
+
+# The man page without a warning (groff, as man-db renders it).
+man-check:
+	groff -man -ww -z docs/cpdplan.1
 
 format:
 	clang-format -i $(LIB_SRC) $(CLI_SRC) $(UNIT_SRC) */*.h

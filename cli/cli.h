@@ -42,6 +42,7 @@ typedef struct {
     long max_changes;
     bool has_max_changes;     /* deploy only */
     bool strict;              /* inset only */
+    bool ics;                 /* inset only: also write sessions.ics */
     bool quiet, json, help, version;
 } cli_job_opts;
 
@@ -100,6 +101,10 @@ bool cli_folder(cpd_diags *d, const char *cmd, const char *dir);
 
 /* For init/generate given a JOB that is not deploy, inset or onboard: says so; returns 2. */
 int cli_unknown_job(const char *cmd, const char *job);
+
+/* Whether the terminal summaries are coloured: the one place that decides, from whether stdout
+ * is a terminal and NO_COLOR (cpd_term_colour). */
+bool cli_colour(void);
 
 /* True when path names an existing file or folder. */
 bool cli_exists(const char *path);

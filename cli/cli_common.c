@@ -3,6 +3,7 @@
 #include "cli.h"
 
 #include "cpd_csv.h"
+#include "cpd_term.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -10,10 +11,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 /* ---- local ---- */
 
-enum { OPT_GAP = 256, OPT_EXPORT, OPT_MAX_CHANGES, OPT_STRICT, OPT_JSON, OPT_VERSION };
+enum { OPT_GAP = 256, OPT_EXPORT, OPT_MAX_CHANGES, OPT_STRICT, OPT_JSON, OPT_VERSION, OPT_ICS };
 
 static const struct option job_long[] = {
     {"out", required_argument, NULL, 'o'},
@@ -22,6 +24,7 @@ static const struct option job_long[] = {
     {"export-model", required_argument, NULL, OPT_EXPORT},
     {"max-changes", required_argument, NULL, OPT_MAX_CHANGES},
     {"strict", no_argument, NULL, OPT_STRICT},
+    {"ics", no_argument, NULL, OPT_ICS},
     {"quiet", no_argument, NULL, 'q'},
     {"json", no_argument, NULL, OPT_JSON},
     {"help", no_argument, NULL, 'h'},
@@ -60,6 +63,9 @@ static void job_option(int c, const char *arg, cli_job_opts *o, cpd_diags *d, co
         break;
     case OPT_STRICT:
         o->strict = true;
+        break;
+    case OPT_ICS:
+        o->ics = true;
         break;
     case 'q':
         o->quiet = true;
@@ -183,6 +189,8 @@ bool cli_parse_job(int argc, char **argv, cli_job_opts *o, cpd_diags *d)
         cli_usage(d, cmd, "--max-changes is an option of deploy, not %s", cmd);
     if (o->strict && strcmp(cmd, "inset") != 0)
         cli_usage(d, cmd, "--strict is an option of inset, not %s", cmd);
+    if (o->ics && strcmp(cmd, "inset") != 0)
+        cli_usage(d, cmd, "--ics is an option of inset, not %s", cmd);
     return cpd_diags_errors(d) == before;
 }
 
@@ -325,3 +333,5 @@ void cli_print_new(const cpd_diags *d, const cpd_diags *seen, bool quiet)
         fprintf(stderr, "%s\n", buf);
     }
 }
+
+bool cli_colour(void) { return cpd_term_colour(isatty(STDOUT_FILENO), getenv("NO_COLOR")); }

@@ -61,6 +61,13 @@ static bool parse(int argc, char **argv, check_opts *o, cpd_diags *d)
 }
 
 /* Loads and checks; returns the exit status. Every problem goes into d first. */
+/* The count of problems, and what to do about them. */
+static void say_problems(const check_opts *o, size_t nerr)
+{
+    fprintf(stderr, "check: %zu problem%s in %s; fix each at the place named, then run "
+            "'cpdplan check %s' again\n", nerr, nerr == 1 ? "" : "s", o->dir, o->dir);
+}
+
 static int check_deploy(const check_opts *o, cpd_diags *d)
 {
     cpd_scenario *s = cpd_load_deploy(o->dir, d);
@@ -72,7 +79,7 @@ static int check_deploy(const check_opts *o, cpd_diags *d)
     cli_print_diags(d, o->quiet);
     size_t nerr = cpd_diags_errors(d);
     if (status != CPD_OK)
-        fprintf(stderr, "check: %zu problem%s in %s\n", nerr, nerr == 1 ? "" : "s", o->dir);
+        say_problems(o, nerr);
     else if (!o->quiet)
         printf("%s: ok (%d school%s, %d staff, %d coach%s)\n", o->dir, s->nschools,
                s->nschools == 1 ? "" : "s", s->nstaff, s->ncoaches,
@@ -92,7 +99,7 @@ static int check_inset(const check_opts *o, cpd_diags *d)
     cli_print_diags(d, o->quiet);
     size_t nerr = cpd_diags_errors(d);
     if (status != CPD_OK)
-        fprintf(stderr, "check: %zu problem%s in %s\n", nerr, nerr == 1 ? "" : "s", o->dir);
+        say_problems(o, nerr);
     else if (!o->quiet)
         printf("%s: ok (%d school%s, %d staff, %d workshops over %d slots, %d with "
                "preferences)\n", o->dir, p->common->nschools,
@@ -113,7 +120,7 @@ static int check_onboard(const check_opts *o, cpd_diags *d)
     cli_print_diags(d, o->quiet);
     size_t nerr = cpd_diags_errors(d);
     if (status != CPD_OK) {
-        fprintf(stderr, "check: %zu problem%s in %s\n", nerr, nerr == 1 ? "" : "s", o->dir);
+        say_problems(o, nerr);
     } else if (!o->quiet) {
         int joining = 0;
         for (int s = 0; s < p->common->nschools; s++)

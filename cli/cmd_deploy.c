@@ -60,7 +60,7 @@ static void print_summary(const cli_job_opts *o, const cpd_scenario *s,
             fputc('\n', stdout);
         free(json);
     } else if (!o->quiet) {
-        cpd_print_deploy_summary(stdout, s, p);
+        cpd_print_deploy_summary(stdout, s, p, cli_colour());
         size_t n = strlen(out);
         printf("Plan written to %s%s\n", out, n > 0 && out[n - 1] == '/' ? "" : "/");
     }
@@ -83,7 +83,8 @@ static int solve_and_write(cpd_scenario *s, const cli_job_opts *o, const char *o
     if (code == CPD_OK)
         print_summary(o, s, plan, out);
     else if (code == CPD_ENOPLAN)
-        fprintf(stderr, "cpdplan deploy: no plan exists; nothing written\n");
+        fprintf(stderr, "cpdplan deploy: no plan exists; nothing written; change what is named "
+                        "above, then run again\n");
     cpd_deploy_plan_free(&plan);
     cpd_diags_free(&d);
     return cli_status(code);

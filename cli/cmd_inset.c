@@ -20,6 +20,8 @@ static const char inset_help[] =
     "      --gap REL           stop once proven within REL of the best (0.01 = 1%)\n"
     "      --strict            a shortfall (too few seats, mandatory workshops that\n"
     "                          cannot all fit) is exit 1, not a plan with unmet.csv\n"
+    "      --ics               also write sessions.ics, each person's sessions as\n"
+    "                          calendar events (needs inset.date in scenario.json)\n"
     "      --export-model FILE write the exact model solved (FILE.lp or FILE.mps)\n"
     "  -q, --quiet             no summary, no warnings (errors only)\n"
     "      --json              print summary.json on stdout instead of the table\n"
@@ -27,7 +29,7 @@ static const char inset_help[] =
     "\n"
     "Reads DIR/schools.csv, staff.csv, workshops.csv and, if present,\n"
     "preferences.csv, pins.csv, scenario.json. Writes allocation.csv, rosters.csv,\n"
-    "unmet.csv, summary.json and report.html, all or nothing.\n"
+    "unmet.csv, summary.json, report.html (and sessions.ics), all or nothing.\n"
     "\n"
     "Example: cpdplan inset scenarios/inset -o plan\n"
     "Exit status: 0 plan written (unmet places in unmet.csv), 1 no plan exists\n"
@@ -43,7 +45,7 @@ static void print_summary(const cli_job_opts *o, const cpd_inset *p, const cpd_i
             fputc('\n', stdout);
         free(json);
     } else if (!o->quiet) {
-        cpd_print_inset_summary(stdout, p, pl);
+        cpd_print_inset_summary(stdout, p, pl, cli_colour());
         size_t n = strlen(out);
         printf("Plan written to %s%s\n", out, n > 0 && out[n - 1] == '/' ? "" : "/");
     }
@@ -86,12 +88,37 @@ static int solve_and_write(cpd_inset *p, const cli_job_opts *o, const char *out)
         if (code == CPD_OK)
             print_summary(o, p, plan, out);
         else if (code == CPD_ENOPLAN)
-            fprintf(stderr, "cpdplan inset: no plan exists; nothing written\n");
+            fprintf(stderr, "cpdplan inset: no plan exists; nothing written; change what is named "
+                            "above, then run again\n");
     }
     cpd_inset_plan_free(&plan);
     cpd_diags_free(&notes);
     cpd_diags_free(&d);
     return cli_status(code);
+}
+
+/* --ics needs a day to put the sessions on, and times that fit in it: said before solving. */
+static bool ics_ready(const cpd_inset *p, const char *dir)
+{
+    int a, b;
+    if (!p->params.ics)
+        return true;
+    if (p->params.date < 0) {
+        fprintf(stderr,
+                "cpdplan inset: --ics needs the day's date: add \"date\": \"YYYY-MM-DD\" to "
+                "\"inset\" in %s/scenario.json; nothing written\n",
+                dir);
+        return false;
+    }
+    if (!cpd_inset_slot_time(&p->params, p->params.nslots, &a, &b)) {
+        fprintf(stderr,
+                "cpdplan inset: --ics: %d slots do not fit in a day at the default times: add "
+                "\"times\": [\"09:00-10:00\", ...] to \"inset\" in %s/scenario.json; "
+                "nothing written\n",
+                p->params.nslots, dir);
+        return false;
+    }
+    return true;
 }
 
 int cmd_inset(int argc, char **argv)
@@ -123,7 +150,8 @@ int cmd_inset(int argc, char **argv)
         goto done;
     }
     p->params.strict |= o.strict;
-    status = solve_and_write(p, &o, out);
+    p->params.ics = o.ics;
+    status = ics_ready(p, o.dir) ? solve_and_write(p, &o, out) : CPD_EINPUT;
     cpd_inset_free(&p);
 done:
     free(out);

@@ -43,7 +43,7 @@ static void print_summary(const cli_job_opts *o, const cpd_onboard *p,
             fputc('\n', stdout);
         free(json);
     } else if (!o->quiet) {
-        cpd_print_onboard_summary(stdout, p, pl);
+        cpd_print_onboard_summary(stdout, p, pl, cli_colour());
         size_t n = strlen(out);
         printf("Plan written to %s%s\n", out, n > 0 && out[n - 1] == '/' ? "" : "/");
     }
@@ -77,7 +77,8 @@ static int solve_and_write(cpd_onboard *p, const cli_job_opts *o, const char *ou
             print_summary(o, p, plan, out);
     }
     if (code == CPD_ENOPLAN)
-        fprintf(stderr, "cpdplan onboard: no plan exists; nothing written\n");
+        fprintf(stderr, "cpdplan onboard: no plan exists; nothing written; change what is named "
+                        "above, then run again\n");
     cpd_onboard_plan_free(&plan);
     cpd_diags_free(&notes);
     cpd_diags_free(&d);

@@ -78,12 +78,19 @@ static bool parse(int argc, char **argv, verify_opts *o, cpd_diags *d)
     return cpd_diags_errors(d) == 0;
 }
 
+/* The count of breaches, and what to do about them. */
+static void say_breaches(int breaches)
+{
+    fprintf(stderr, "verify: %d breach%s; undo the edits that made %s, or run the job again "
+            "for a new plan\n", breaches, breaches == 1 ? "" : "es", breaches == 1 ? "it" : "them");
+}
+
 static int report(const cpd_scenario *s, const cpd_deploy_plan *p, int breaches,
                   const verify_opts *o, const cpd_diags *d)
 {
     cli_print_diags(d, o->quiet);
     if (breaches > 0) {
-        fprintf(stderr, "verify: %d breach%s\n", breaches, breaches == 1 ? "" : "es");
+        say_breaches(breaches);
         return CPD_ENOPLAN;
     }
     if (!o->quiet)
@@ -121,7 +128,7 @@ static int verify_inset(const verify_opts *o, const char *plandir, cpd_diags *d)
         int breaches = cpd_verify_inset(p, pl, d);
         cli_print_diags(d, o->quiet);
         if (breaches > 0)
-            fprintf(stderr, "verify: %d breach%s\n", breaches, breaches == 1 ? "" : "es");
+            say_breaches(breaches);
         else if (!o->quiet)
             printf("verify: plan keeps every rule (%d staff, %d slots, %d workshops)\n",
                    p->common->nstaff, p->params.nslots, p->nworkshops);
@@ -143,7 +150,7 @@ static int verify_onboard(const verify_opts *o, const char *plandir, cpd_diags *
         int breaches = cpd_verify_onboard(p, pl, d);
         cli_print_diags(d, o->quiet);
         if (breaches > 0)
-            fprintf(stderr, "verify: %d breach%s\n", breaches, breaches == 1 ? "" : "es");
+            say_breaches(breaches);
         else if (!o->quiet)
             printf("verify: plan keeps every rule (%d tasks, %d shared people)\n", pl->ntasks,
                    p->nresources);

@@ -83,8 +83,12 @@ static int cmd_help(int argc, char **argv)
     }
     if (argc > 2) {
         fprintf(stderr, "cpdplan help: one command at a time (got '%s' too)\n", argv[2]);
+        fprintf(stderr, "Try 'cpdplan help COMMAND'.\n");
         return CPD_EINPUT;
     }
+    /* `cpdplan help --help` asks for this overview too. */
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)
+        return cmd_help(1, argv);
     const cli_command *c = find_command(argv[1]);
     if (!c)
         return unknown_command(argv[1]);

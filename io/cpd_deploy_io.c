@@ -6,6 +6,7 @@
 #include "cpd_io_util.h"
 #include "cpd_json.h"
 #include "cpd_strmap.h"
+#include "cpd_term.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -145,9 +146,10 @@ static cJSON *summary_object(const cpd_scenario *s, const cpd_deploy_plan *p)
 
 static double pct(int part, int whole) { return whole ? 100.0 * part / whole : 0; }
 
-static void print_status(FILE *out, const cpd_scenario *s, const cpd_deploy_plan *p)
+static void print_status(FILE *out, const cpd_scenario *s, const cpd_deploy_plan *p, bool colour)
 {
-    fprintf(out, "deploy %s: %s", s->name ? s->name : "", status_name(p));
+    fprintf(out, "deploy %s: ", s->name ? s->name : "");
+    cpd_term_printf(out, colour, cpd_term_status_tone(status_name(p)), "%s", status_name(p));
     if (has_plan(p))
         fprintf(out, ", objective %.4f", p->result.objective);
     if (p && p->result.has_bound)
@@ -158,9 +160,12 @@ static void print_status(FILE *out, const cpd_scenario *s, const cpd_deploy_plan
     fprintf(out, ", %.2f s\n", p ? p->result.seconds : 0);
 }
 
-static void print_coverage(FILE *out, const cpd_scenario *s, const figures *f)
+static void print_coverage(FILE *out, const cpd_scenario *s, const figures *f, bool colour)
 {
-    fprintf(out, "\n%-12s %9s %6s %8s\n", "need level", "teachers", "met", "covered");
+    fputc('\n', out);
+    cpd_term_printf(out, colour, CPD_TONE_HEADER, "%-12s %9s %6s %8s", "need level", "teachers",
+                    "met", "covered");
+    fputc('\n', out);
     for (int l = CPD_NEED_INTENSIVE; l >= CPD_NEED_LIGHT; l--)
         fprintf(out, "%-12s %9d %6d %7.1f%%\n", cpd_need_name((cpd_need)l), f->need_rows[l],
                 f->need_met[l], pct(f->need_met[l], f->need_rows[l]));
@@ -170,7 +175,10 @@ static void print_coverage(FILE *out, const cpd_scenario *s, const figures *f)
     for (int i = 0; i < s->nschools; i++)
         if ((int)strlen(s->schools[i].id) > w)
             w = (int)strlen(s->schools[i].id);
-    fprintf(out, "\n%-*s %-24s %8s %6s %8s\n", w, "school", "name", "demands", "met", "covered");
+    fputc('\n', out);
+    cpd_term_printf(out, colour, CPD_TONE_HEADER, "%-*s %-24s %8s %6s %8s", w, "school", "name",
+                    "demands", "met", "covered");
+    fputc('\n', out);
     for (int i = 0; i < s->nschools; i++) {
         fprintf(out, "%-*s ", w, s->schools[i].id);
         cpd_put_name(out, s->schools[i].name, 24);
@@ -180,14 +188,16 @@ static void print_coverage(FILE *out, const cpd_scenario *s, const figures *f)
     }
 }
 
-static void print_loads(FILE *out, const cpd_scenario *s, const cpd_deploy_plan *p)
+static void print_loads(FILE *out, const cpd_scenario *s, const cpd_deploy_plan *p, bool colour)
 {
     int w = 5;
     for (int i = 0; i < s->ncoaches; i++)
         if ((int)strlen(s->coaches[i].id) > w)
             w = (int)strlen(s->coaches[i].id);
-    fprintf(out, "\n%-*s %-24s %-13s %7s %8s %9s %8s\n", w, "coach", "name", "role", "used h",
-            "avail h", "coachees", "schools");
+    fputc('\n', out);
+    cpd_term_printf(out, colour, CPD_TONE_HEADER, "%-*s %-24s %-13s %7s %8s %9s %8s", w, "coach",
+                    "name", "role", "used h", "avail h", "coachees", "schools");
+    fputc('\n', out);
     for (int i = 0; p && i < p->nloads && i < s->ncoaches; i++) {
         const cpd_coach_load *l = &p->loads[i];
         const cpd_coach *k = &s->coaches[i];
@@ -358,12 +368,13 @@ char *cpd_deploy_summary_json(const cpd_scenario *s, const cpd_deploy_plan *p)
     return cpd_json_take_text(summary_object(s, p));
 }
 
-void cpd_print_deploy_summary(FILE *out, const cpd_scenario *s, const cpd_deploy_plan *p)
+void cpd_print_deploy_summary(FILE *out, const cpd_scenario *s, const cpd_deploy_plan *p,
+                              bool colour)
 {
     figures f = count(s, p);
-    print_status(out, s, p);
-    print_coverage(out, s, &f);
-    print_loads(out, s, p);
+    print_status(out, s, p, colour);
+    print_coverage(out, s, &f, colour);
+    print_loads(out, s, p, colour);
     int changed = p ? p->nchanges : 0;
     fprintf(out, "\nunmet: %d of %d demands", f.demands - f.met, f.demands);
     fprintf(out, "   changes from last term: %d of %d pairs (kept %d)\n", changed, s->nprevious,

@@ -16,8 +16,10 @@ bool cpd_write_deploy(const char *outdir, const cpd_scenario *s, const cpd_deplo
                       cpd_diags *d);
 /* The summary.json text (job, status, objective, bound, gap, seconds, and the job's figures). */
 char *cpd_deploy_summary_json(const cpd_scenario *s, const cpd_deploy_plan *p);
-/* A short table for people: coverage by need level and by school, coach loads. */
-void cpd_print_deploy_summary(FILE *out, const cpd_scenario *s, const cpd_deploy_plan *p);
+/* A short table for people: coverage by need level and by school, coach loads. colour: the
+ * status word and header rows in colour (cpd_term.h). */
+void cpd_print_deploy_summary(FILE *out, const cpd_scenario *s, const cpd_deploy_plan *p,
+                              bool colour);
 
 /* Reads deployment.csv, unmet.csv and coach_load.csv from outdir back into a plan over s:
  * rows (met and unmet) and the loads as written. Only the files' contents; no checking beyond

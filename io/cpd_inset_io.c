@@ -4,6 +4,7 @@
 #include "cpd_inset_io.h"
 
 #include "cpd_csv.h"
+#include "cpd_date.h"
 #include "cpd_io_util.h"
 #include "cpd_json.h"
 #include "cpd_load.h"
@@ -14,7 +15,7 @@
 #include <string.h>
 #include <strings.h>
 
-#define MAX_SLOTS 32 /* cpd_workshop.starts is a bit set in an unsigned */
+#define MAX_SLOTS CPD_INSET_MAX_SLOTS
 #define MAX_RANK 99  /* choices a form may ask for */
 #define MAX_CAPACITY 100000
 #define NEAR_MAX 3  /* near misses named in an unknown-workshop message */
@@ -253,6 +254,73 @@ static void json_bool(loader *L, const char *name, const char *text, const cJSON
         cpd_error(L->d, name, inset_key_line(text, key), 0, "inset.%s must be true or false", key);
 }
 
+/* "HH:MM" at *s, moved past it; minutes after midnight, or -1. */
+static int clock_minutes(const char **s)
+{
+    const char *q = *s;
+    if (q[0] < '0' || q[0] > '2' || q[1] < '0' || q[1] > '9' || q[2] != ':' || q[3] < '0' ||
+        q[3] > '5' || q[4] < '0' || q[4] > '9')
+        return -1;
+    int h = (q[0] - '0') * 10 + (q[1] - '0'), m = (q[3] - '0') * 10 + (q[4] - '0');
+    *s = q + 5;
+    return h < 24 ? h * 60 + m : -1;
+}
+
+/* inset.date: "YYYY-MM-DD", the day of the sessions (for sessions.ics). */
+static void read_date(loader *L, const char *name, const char *text, const cJSON *v)
+{
+    if (!cJSON_IsString(v) || !cpd_date_parse(v->valuestring, &L->p->params.date))
+        cpd_error(L->d, name, inset_key_line(text, "date"), 0,
+                  "inset.date must be a date \"YYYY-MM-DD\"%s%s%s", cJSON_IsString(v) ? " (got '" : "",
+                  cJSON_IsString(v) ? v->valuestring : "", cJSON_IsString(v) ? "')" : "");
+}
+
+/* inset.times: ["09:00-10:00", ...], one per slot, each ending after it starts and no earlier
+ * than the one before it ends. */
+static void read_times(loader *L, const char *name, const char *text, const cJSON *v)
+{
+    cpd_inset_params *pr = &L->p->params;
+    int line = inset_key_line(text, "times"), n = 0;
+    const cJSON *e;
+    if (!cJSON_IsArray(v) || cJSON_GetArraySize(v) < 1 || cJSON_GetArraySize(v) > MAX_SLOTS) {
+        cpd_error(L->d, name, line, 0,
+                  "inset.times must be a list of 1 to %d times [\"09:00-10:00\", ...]", MAX_SLOTS);
+        return;
+    }
+    cJSON_ArrayForEach(e, v)
+    {
+        const char *q = cJSON_IsString(e) ? e->valuestring : "";
+        int a = clock_minutes(&q), b = *q == '-' ? (q++, clock_minutes(&q)) : -1;
+        if (a < 0 || b < 0 || *q) {
+            cpd_error(L->d, name, line, 0, "inset.times: item %d must be \"HH:MM-HH:MM\" (got '%s')",
+                      n + 1, cJSON_IsString(e) ? e->valuestring : "not text");
+            return;
+        }
+        if (b <= a || (n > 0 && a < pr->slot_end[n - 1])) {
+            cpd_error(L->d, name, line, 0, "inset.times: slot %d (%s) %s", n + 1, e->valuestring,
+                      b <= a ? "ends before it starts" : "starts before the slot before it ends");
+            return;
+        }
+        pr->slot_start[n] = a;
+        pr->slot_end[n++] = b;
+    }
+    pr->ntimes = n;
+}
+
+/* inset.times, when given, times every slot of the day: checked once the day's length is known. */
+static void check_times(loader *L)
+{
+    const cpd_inset_params *pr = &L->p->params;
+    if (pr->ntimes > 0 && pr->ntimes != pr->nslots) {
+        cpd_io_settings S;
+        cpd_io_settings_read(&S, L->dir);
+        cpd_error(L->d, S.path, S.text ? inset_key_line(S.text, "times") : 0, 0,
+                  "inset.times gives %d time%s for a day of %d slots", pr->ntimes,
+                  pr->ntimes == 1 ? "" : "s", pr->nslots);
+        cpd_io_settings_clear(&S);
+    }
+}
+
 static void read_inset_key(loader *L, const char *name, const char *text, const cJSON *v)
 {
     cpd_inset_params *pr = &L->p->params;
@@ -273,6 +341,10 @@ static void read_inset_key(loader *L, const char *name, const char *text, const 
         json_bool(L, name, text, v, k, &pr->fairness);
     } else if (strcmp(k, "strict") == 0) {
         json_bool(L, name, text, v, k, &pr->strict);
+    } else if (strcmp(k, "date") == 0) {
+        read_date(L, name, text, v);
+    } else if (strcmp(k, "times") == 0) {
+        read_times(L, name, text, v);
     } else {
         cpd_warn(L->d, name, inset_key_line(text, k), 0, "unknown key 'inset.%s' ignored", k);
     }
@@ -902,6 +974,22 @@ static bool save_preferences(cpd_outset *o, const cpd_inset *p, cpd_diags *d)
     return ok;
 }
 
+/* inset.date and inset.times, when the day has them. */
+static void add_when(cJSON *in, const cpd_inset_params *pr)
+{
+    char buf[64];
+    if (pr->date >= 0) {
+        cpd_date_format(pr->date, buf, sizeof buf);
+        cJSON_AddStringToObject(in, "date", buf);
+    }
+    cJSON *times = pr->ntimes > 0 ? cJSON_AddArrayToObject(in, "times") : NULL;
+    for (int i = 0; i < pr->ntimes; i++) {
+        snprintf(buf, sizeof buf, "%02d:%02d-%02d:%02d", pr->slot_start[i] / 60,
+                 pr->slot_start[i] % 60, pr->slot_end[i] / 60, pr->slot_end[i] % 60);
+        cJSON_AddItemToArray(times, cJSON_CreateString(buf));
+    }
+}
+
 static cJSON *settings_object(const cpd_inset *p)
 {
     cJSON *j = cpd_json_scenario_object(p->common);
@@ -913,6 +1001,7 @@ static cJSON *settings_object(const cpd_inset *p)
     cJSON_AddNumberToObject(in, "outside_value", pr->outside_value);
     cJSON_AddBoolToObject(in, "fairness", pr->fairness);
     cJSON_AddBoolToObject(in, "strict", pr->strict);
+    add_when(in, pr);
     return j;
 }
 
@@ -935,6 +1024,7 @@ cpd_inset *cpd_load_inset(const char *dir, cpd_diags *d)
     L.p = cpd_inset_new(&common);
     load_inset_settings(&L);
     load_workshops(&L);
+    check_times(&L);
     load_preferences(&L);
     load_pins(&L);
     cpd_strmap_free(&L.staff_ids);

@@ -10,6 +10,7 @@
 #define CPD_INSET_IO_H
 
 #include "cpd_inset.h"
+#include "cpd_out.h"
 
 #include <stdbool.h>
 #include <stdio.h>
@@ -30,8 +31,19 @@ bool cpd_write_inset(const char *outdir, const cpd_inset *p, const cpd_inset_pla
 /* The summary.json text: job, scenario, status, objective, bound, gap, seconds and the day's
  * figures overall, by school, by role and by workshop. */
 char *cpd_inset_summary_json(const cpd_inset *p, const cpd_inset_plan *plan);
-/* A short table for people: choice shares, worst rank, by school and role, workshop fill. */
-void cpd_print_inset_summary(FILE *out, const cpd_inset *p, const cpd_inset_plan *plan);
+/* A short table for people: choice shares, worst rank, by school and role, workshop fill.
+ * colour: the status word and header rows in colour (cpd_term.h). */
+void cpd_print_inset_summary(FILE *out, const cpd_inset *p, const cpd_inset_plan *plan,
+                             bool colour);
+
+/* sessions.ics (inset --ics, RFC 5545), written into the set o: one event per person and
+ * session (a run of a longer workshop is one event) at params.date and the slot times, UID from
+ * the scenario's name, the person and the session's first slot, DTSTAMP the day itself, so a
+ * re-run writes the same bytes and a calendar updates its events. params.date must be set. */
+bool cpd_write_inset_ics(cpd_outset *o, const cpd_inset *p, const cpd_inset_plan *plan,
+                         cpd_diags *d);
+/* The events sessions.ics holds for plan. */
+int cpd_inset_ics_events(const cpd_inset *p, const cpd_inset_plan *plan);
 
 /* Reads allocation.csv, rosters.csv and unmet.csv from outdir back into a plan over p: places
  * as written (every staff x slot not written stays workshop -1, rank 0, and is flagged by

@@ -38,8 +38,9 @@ bool cpd_write_onboard(const char *outdir, const cpd_onboard *p, const cpd_onboa
 char *cpd_onboard_summary_json(const cpd_onboard *p, const cpd_onboard_plan *plan);
 /* For people, at most 100 columns wide: the status line, the counts, a table by school and by
  * resource, then week-by-day grids: each resource's school each day, each school's activities
- * each day. */
-void cpd_print_onboard_summary(FILE *out, const cpd_onboard *p, const cpd_onboard_plan *plan);
+ * each day. colour: the status word and header rows in colour (cpd_term.h). */
+void cpd_print_onboard_summary(FILE *out, const cpd_onboard *p, const cpd_onboard_plan *plan,
+                               bool colour);
 
 /* Reads schedule.csv and unmet.csv from outdir back into a plan over p: every task of the
  * programme (cpd_onboard_tasks), with the start, duration and resources schedule.csv gives it

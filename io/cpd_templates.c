@@ -96,6 +96,10 @@ static bool write_json(FILE *f, bool inset)
         cJSON_AddNumberToObject(in, "outside_value", 0);
         cJSON_AddBoolToObject(in, "fairness", true);
         cJSON_AddBoolToObject(in, "strict", false);
+        /* the day and its sessions' times, for `inset --ics` (the default times) */
+        cJSON_AddStringToObject(in, "date", "2027-01-04");
+        const char *times[] = {"09:00-10:00", "10:15-11:15", "11:30-12:30"};
+        cJSON_AddItemToObject(in, "times", cJSON_CreateStringArray(times, 3));
     }
     bool ok = cpd_json_write(f, j);
     cJSON_Delete(j);
@@ -125,11 +129,25 @@ static bool names_exist(const char *dir, const char *const *names, int n, cpd_di
 /* Reports every template file (and scenario.json) already in dir; true when there is one. */
 static bool any_exists(const char *dir, const csv_template *t, int n, cpd_diags *d)
 {
-    const char *names[MAX_TEMPLATES + 1];
+    const char *names[MAX_TEMPLATES + 2];
     for (int i = 0; i < n; i++)
         names[i] = t[i].file;
     names[n] = "scenario.json";
-    return names_exist(dir, names, n + 1, d);
+    names[n + 1] = "README.txt";
+    return names_exist(dir, names, n + 2, d);
+}
+
+/* README.txt into the set o: what every column of JOB's templates means. */
+static bool write_readme(cpd_outset *o, const char *job, cpd_diags *d)
+{
+    FILE *f = cpd_outset_open(o, "README.txt", d);
+    if (!f)
+        return false;
+    if (!cpd_templates_readme(f, job)) {
+        cpd_error(d, "README.txt", 0, 0, "could not be written");
+        return false;
+    }
+    return cpd_outset_flushed(o, f, "README.txt", d);
 }
 
 static cpd_code write_templates(const char *dir, const csv_template *t, int n, bool inset,
@@ -153,6 +171,10 @@ static cpd_code write_templates(const char *dir, const csv_template *t, int n, b
     if (!f || !write_json(f, inset)) {
         if (f)
             cpd_error(d, "scenario.json", 0, 0, "could not be written");
+        cpd_outset_abort(&o);
+        return CPD_EINTERNAL;
+    }
+    if (!write_readme(o, inset ? "inset" : "deploy", d)) {
         cpd_outset_abort(&o);
         return CPD_EINTERNAL;
     }
@@ -209,11 +231,15 @@ static cpd_onboard *onboard_example(void)
 cpd_code cpd_write_onboard_templates(const char *dir, cpd_diags *d)
 {
     static const char *const names[] = {"schools.csv",    "staff.csv",     "travel.csv",
-                                        "activities.csv", "resources.csv", "scenario.json"};
+                                        "activities.csv", "resources.csv", "scenario.json",
+                                        "README.txt"};
     if (names_exist(dir, names, sizeof names / sizeof names[0], d))
         return CPD_EINPUT;
     cpd_onboard *p = onboard_example();
     bool ok = cpd_save_onboard(dir, p, d);
     cpd_onboard_free(&p);
+    /* The files cpd_save_onboard wrote are in place; README.txt follows as a set of its own. */
+    cpd_outset *o = ok ? cpd_outset_new(dir, d) : NULL;
+    ok = ok && o && cpd_outset_finish(&o, write_readme(o, "onboard", d), d);
     return ok ? CPD_OK : CPD_EINTERNAL;
 }

@@ -8,6 +8,7 @@
 #include "cpd_out.h"
 #include "cpd_report.h"
 #include "cpd_strmap.h"
+#include "cpd_term.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -223,9 +224,10 @@ static cJSON *summary_object(const cpd_inset *p, const cpd_inset_plan *pl)
 
 /* ---- local: the terminal table ---- */
 
-static void print_status(FILE *out, const cpd_inset *p, const cpd_inset_plan *pl)
+static void print_status(FILE *out, const cpd_inset *p, const cpd_inset_plan *pl, bool colour)
 {
-    fprintf(out, "inset %s: %s", p->common->name ? p->common->name : "", status_name(pl));
+    fprintf(out, "inset %s: ", p->common->name ? p->common->name : "");
+    cpd_term_printf(out, colour, cpd_term_status_tone(status_name(pl)), "%s", status_name(pl));
     if (has_plan(pl))
         fprintf(out, ", objective %.4f", pl->result.objective);
     if (pl && pl->result.has_bound)
@@ -243,19 +245,22 @@ static void print_tally(FILE *out, const tally *t)
             t->outside);
 }
 
-static void print_groups(FILE *out, const cpd_inset *p, const figures *f)
+static void print_groups(FILE *out, const cpd_inset *p, const figures *f, bool colour)
 {
-    const char *head = "%6s %7s %7s %7s %6s %8s\n";
-    fprintf(out, "\n%-6s %-24s ", "school", "name");
-    fprintf(out, head, "staff", "places", "1st", "top 3", "worst", "outside");
+    fputc('\n', out);
+    cpd_term_printf(out, colour, CPD_TONE_HEADER, "%-6s %-24s %6s %7s %7s %7s %6s %8s", "school",
+                    "name", "staff", "places", "1st", "top 3", "worst", "outside");
+    fputc('\n', out);
     for (int i = 0; i < p->common->nschools; i++) {
         fprintf(out, "%-6s ", p->common->schools[i].id);
         cpd_put_name(out, p->common->schools[i].name, 24);
         fputc(' ', out);
         print_tally(out, &f->school[i]);
     }
-    fprintf(out, "\n%-31s ", "role");
-    fprintf(out, head, "staff", "places", "1st", "top 3", "worst", "outside");
+    fputc('\n', out);
+    cpd_term_printf(out, colour, CPD_TONE_HEADER, "%-31s %6s %7s %7s %7s %6s %8s", "role", "staff",
+                    "places", "1st", "top 3", "worst", "outside");
+    fputc('\n', out);
     for (int i = 0; i < f->nroles; i++) {
         cpd_put_name(out, f->roles[i], 31);
         fputc(' ', out);
@@ -283,11 +288,12 @@ static void fill_cell(FILE *out, const cpd_inset *p, const cpd_inset_plan *pl, i
     fprintf(out, " %8s", buf);
 }
 
-static void print_fill(FILE *out, const cpd_inset *p, const cpd_inset_plan *pl)
+static void print_fill(FILE *out, const cpd_inset *p, const cpd_inset_plan *pl, bool colour)
 {
-    fprintf(out, "\n%-8s %-30s", "workshop", "title");
+    fputc('\n', out);
+    cpd_term_printf(out, colour, CPD_TONE_HEADER, "%-8s %-30s", "workshop", "title");
     for (int s = 1; s <= p->params.nslots; s++)
-        fprintf(out, "   slot %d", s);
+        cpd_term_printf(out, colour, CPD_TONE_HEADER, "   slot %d", s);
     fputc('\n', out);
     for (int w = 0; w < p->nworkshops; w++) {
         fprintf(out, "%-8s ", p->workshops[w].id);
@@ -556,17 +562,18 @@ char *cpd_inset_summary_json(const cpd_inset *p, const cpd_inset_plan *pl)
     return cpd_json_take_text(summary_object(p, pl));
 }
 
-void cpd_print_inset_summary(FILE *out, const cpd_inset *p, const cpd_inset_plan *pl)
+void cpd_print_inset_summary(FILE *out, const cpd_inset *p, const cpd_inset_plan *pl,
+                             bool colour)
 {
     figures f = count(p, pl);
-    print_status(out, p, pl);
+    print_status(out, p, pl, colour);
     fprintf(out,
             "\nplaces %d   first choice %.1f%%   top three %.1f%%   worst rank %d   "
             "outside choices %d\n",
             f.all.places, 100 * share(f.all.first, f.all.places),
             100 * share(f.all.top3, f.all.places), f.all.worst, f.all.outside);
-    print_groups(out, p, &f);
-    print_fill(out, p, pl);
+    print_groups(out, p, &f, colour);
+    print_fill(out, p, pl, colour);
     fprintf(out, "\ncancelled runs: %d   unmet: %d rows for %d of %d staff\n", f.cancelled,
             pl ? pl->nunmet : 0, f.unmet_people, f.all.staff);
     figures_free(&f);
@@ -586,6 +593,7 @@ bool cpd_write_inset(const char *outdir, const cpd_inset *p, const cpd_inset_pla
               cpd_outset_csv(o, "rosters.csv", roster_header, roster_rows, &v, d) &&
               cpd_outset_csv(o, "unmet.csv", unmet_header, unmet_rows, &v, d) &&
               cpd_outset_text(o, "summary.json", v.summary_text, d) && write_report(o, &v, d);
+    ok = ok && (!p->params.ics || cpd_write_inset_ics(o, p, pl, d));
     cJSON_Delete(v.summary);
     free(text);
     return cpd_outset_finish(&o, ok, d);

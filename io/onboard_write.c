@@ -3,19 +3,20 @@
  * schedule read back for `verify`. */
 #include "cpd_csv.h"
 #include "cpd_date.h"
+#include "cpd_ics.h"
 #include "cpd_io_util.h"
 #include "cpd_json.h"
 #include "cpd_onboard_io.h"
 #include "cpd_out.h"
 #include "cpd_report.h"
 #include "cpd_strmap.h"
+#include "cpd_term.h"
 
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define ICS_WIDTH 75   /* octets of a content line before folding (RFC 5545 3.1) */
 #define TERM_WIDTH 100 /* columns of the terminal views */
 #define LABEL_WIDTH 10 /* the row label of a terminal grid */
 #define ACT_LABEL 18   /* an activity's row label in a school's grid */
@@ -44,6 +45,7 @@ typedef struct {
     int school_weeks;
     day_schools *rday;                  /* resource x day */
     int *worked, *available, *nschools; /* per resource: days, days, schools */
+    bool colour;                        /* the terminal summary in colour (cli/ decides) */
 } view;
 
 static const cpd_ob_task *task_at(const view *v, int i) { return &v->pl->tasks[i]; }
@@ -271,16 +273,6 @@ static void sb_printf(sbuf *b, const char *fmt, ...)
     b->n += (size_t)n;
 }
 
-static void sb_putc(sbuf *b, char c)
-{
-    if (b->n + 2 > b->cap) {
-        b->cap = (b->n + 2) * 2;
-        b->s = cpd_xrealloc(b->s, b->cap);
-    }
-    b->s[b->n++] = c;
-    b->s[b->n] = '\0';
-}
-
 static const char *sb_text(const sbuf *b) { return b->s ? b->s : ""; }
 
 static void sb_clear(sbuf *b)
@@ -387,63 +379,6 @@ static void unmet_rows(cpd_csvw *w, const void *ctx)
 
 /* ---- local: schedule.ics (RFC 5545) ---- */
 
-/* One content line, folded: at most 75 octets a line, a continuation starting with a space,
- * never cutting a UTF-8 sequence; CRLF after each. */
-static void ics_line(FILE *f, const char *s)
-{
-    size_t n = strlen(s), at = 0, limit = ICS_WIDTH;
-    do {
-        size_t cut = n - at;
-        if (cut > limit) {
-            cut = limit;
-            while (cut > 0 && ((unsigned char)s[at + cut] & 0xC0) == 0x80)
-                cut--;
-            if (cut == 0) /* not UTF-8: cut where the octets say */
-                cut = limit;
-        }
-        if (at)
-            fputc(' ', f);
-        fwrite(s + at, 1, cut, f);
-        fputs("\r\n", f);
-        at += cut;
-        limit = ICS_WIDTH - 1; /* the leading space counts */
-    } while (at < n);
-}
-
-/* TEXT escaped: backslash, semicolon, comma, newline; other control characters dropped. */
-static void ics_text(sbuf *b, const char *s)
-{
-    for (; s && *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '\\' || c == ';' || c == ',' || c == '\n') {
-            sb_putc(b, '\\');
-            sb_putc(b, c == '\n' ? 'n' : (char)c);
-        } else if (c >= 0x20 && c != 0x7f) {
-            sb_putc(b, (char)c);
-        } else if (c == '\t') {
-            sb_putc(b, ' ');
-        }
-    }
-}
-
-static void ics_prop(FILE *f, sbuf *b, const char *name, const char *text)
-{
-    sb_clear(b);
-    sb_printf(b, "%s:", name);
-    ics_text(b, text);
-    ics_line(f, sb_text(b));
-}
-
-/* A floating local date-time: the date and hhmmss. */
-static void ics_time(FILE *f, sbuf *b, const char *name, int date, const char *hms)
-{
-    int y, m, d;
-    cpd_date_to_ymd(date, &y, &m, &d);
-    sb_clear(b);
-    sb_printf(b, "%s:%04d%02d%02dT%s", name, y, m, d, hms);
-    ics_line(f, sb_text(b));
-}
-
 static void ics_description(const view *v, const cpd_ob_task *t, sbuf *b)
 {
     const cpd_scenario *s = v->p->common;
@@ -483,37 +418,33 @@ static void ics_description(const view *v, const cpd_ob_task *t, sbuf *b)
     sb_printf(b, "\nActivity: %s", a->id);
 }
 
-static void ics_event(FILE *f, const view *v, const cpd_ob_task *t, int joining, sbuf *b)
+static void ics_event(FILE *f, const view *v, const cpd_ob_task *t, int joining)
 {
     const cpd_scenario *s = v->p->common;
     const cpd_activity *a = &v->p->activities[t->activity];
-    char stamp[32];
-    int y, m, d;
-    cpd_date_to_ymd(v->p->params.start, &y, &m, &d);
-    snprintf(stamp, sizeof stamp, "DTSTAMP:%04d%02d%02dT000000Z", y, m, d);
     sbuf text = {0};
-    ics_line(f, "BEGIN:VEVENT");
+    cpd_ics_line(f, "BEGIN:VEVENT");
     sb_printf(&text, "%s-%s", a->id, s->schools[t->school].id);
     if (t->staff >= 0)
         sb_printf(&text, "-%s", s->staff[t->staff].id);
     sb_printf(&text, "-w%d@cpdplan", t->target);
-    ics_prop(f, b, "UID", sb_text(&text));
-    ics_line(f, stamp);
+    cpd_ics_prop(f, "UID", sb_text(&text));
+    cpd_ics_stamp(f, v->p->params.start);
     int last = t->start + t->duration - 1;
-    ics_time(f, b, "DTSTART", v->dates[first_day(t)], t->start % 2 ? "130000" : "083000");
-    ics_time(f, b, "DTEND", v->dates[last_day(v, t)], last % 2 ? "163000" : "120000");
+    cpd_ics_time(f, "DTSTART", v->dates[first_day(t)], t->start % 2 ? 13 * 60 : 8 * 60 + 30);
+    cpd_ics_time(f, "DTEND", v->dates[last_day(v, t)], last % 2 ? 16 * 60 + 30 : 12 * 60);
     sb_clear(&text);
     sb_printf(&text, "%s", activity_name(a));
     if (t->staff >= 0)
         sb_printf(&text, " - %s", s->staff[t->staff].name);
     if (joining > 1)
         sb_printf(&text, " (%s)", s->schools[t->school].id);
-    ics_prop(f, b, "SUMMARY", sb_text(&text));
-    ics_prop(f, b, "LOCATION", s->schools[t->school].name);
+    cpd_ics_prop(f, "SUMMARY", sb_text(&text));
+    cpd_ics_prop(f, "LOCATION", s->schools[t->school].name);
     sb_clear(&text);
     ics_description(v, t, &text);
-    ics_prop(f, b, "DESCRIPTION", sb_text(&text));
-    ics_line(f, "END:VEVENT");
+    cpd_ics_prop(f, "DESCRIPTION", sb_text(&text));
+    cpd_ics_line(f, "END:VEVENT");
     free(text.s);
 }
 
@@ -525,17 +456,10 @@ static bool write_ics(cpd_outset *o, const view *v, cpd_diags *d)
     int joining = 0;
     for (int i = 0; i < v->p->common->nschools; i++)
         joining += v->p->common->schools[i].joining;
-    sbuf b = {0};
-    ics_line(f, "BEGIN:VCALENDAR");
-    ics_line(f, "VERSION:2.0");
-    ics_line(f, "PRODID:-//cpdplan//onboard schedule//EN");
-    ics_line(f, "CALSCALE:GREGORIAN");
-    if (v->p->common->name)
-        ics_prop(f, &b, "X-WR-CALNAME", v->p->common->name);
+    cpd_ics_begin(f, "onboard schedule", v->p->common->name);
     for (int i = 0; i < v->nplaced; i++)
-        ics_event(f, v, task_at(v, v->order[i]), joining, &b);
-    ics_line(f, "END:VCALENDAR");
-    free(b.s);
+        ics_event(f, v, task_at(v, v->order[i]), joining);
+    cpd_ics_end(f);
     return cpd_outset_flushed(o, f, "schedule.ics", d);
 }
 
@@ -803,7 +727,11 @@ static void print_status(FILE *out, const view *v)
     sb_printf(&b, ", %.2f s", pl ? pl->result.seconds : 0);
     fputs("onboard ", out);
     put_cut(out, v->p->common->name ? v->p->common->name : "", TERM_WIDTH - 8 - (int)b.n);
-    fprintf(out, "%s\n", sb_text(&b));
+    /* ": STATUS, ...": the status word in its colour */
+    const char *status = status_name(pl);
+    fputs(": ", out);
+    cpd_term_printf(out, v->colour, cpd_term_status_tone(status), "%s", status);
+    fprintf(out, "%s\n", sb_text(&b) + 2 + strlen(status));
     free(b.s);
 }
 
@@ -817,8 +745,10 @@ static void print_tables(FILE *out, const view *v)
             "unplaced %d\non target week %d   school-weeks %d\n",
             v->ndays, start, v->nweeks, v->all.tasks, v->all.placed, v->all.in_window, v->all.late,
             v->all.unplaced, v->all.on_target, v->school_weeks);
-    fprintf(out, "\n%-10s %-30s %7s %7s %7s %9s\n", "school", "name", "tasks", "placed", "late",
-            "unplaced");
+    fputc('\n', out);
+    cpd_term_printf(out, v->colour, CPD_TONE_HEADER, "%-10s %-30s %7s %7s %7s %9s", "school",
+                    "name", "tasks", "placed", "late", "unplaced");
+    fputc('\n', out);
     for (int i = 0; i < s->nschools; i++) {
         if (!s->schools[i].joining)
             continue;
@@ -828,8 +758,10 @@ static void print_tables(FILE *out, const view *v)
         cpd_put_name(out, s->schools[i].name, 30);
         fprintf(out, " %7d %7d %7d %9d\n", c->tasks, c->placed, c->late, c->unplaced);
     }
-    fprintf(out, "\n%-10s %-30s %-12s %7s %9s %7s\n", "resource", "name", "role", "days",
-            "available", "schools");
+    fputc('\n', out);
+    cpd_term_printf(out, v->colour, CPD_TONE_HEADER, "%-10s %-30s %-12s %7s %9s %7s", "resource",
+                    "name", "role", "days", "available", "schools");
+    fputc('\n', out);
     for (int r = 0; r < v->p->nresources; r++) {
         const cpd_resource *res = &v->p->resources[r];
         cpd_put_name(out, res->id, 10);
@@ -1076,9 +1008,11 @@ char *cpd_onboard_summary_json(const cpd_onboard *p, const cpd_onboard_plan *pla
     return text;
 }
 
-void cpd_print_onboard_summary(FILE *out, const cpd_onboard *p, const cpd_onboard_plan *plan)
+void cpd_print_onboard_summary(FILE *out, const cpd_onboard *p, const cpd_onboard_plan *plan,
+                               bool colour)
 {
     view v = view_new(p, plan);
+    v.colour = colour;
     print_status(out, &v);
     print_tables(out, &v);
     if (plan) {

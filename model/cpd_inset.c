@@ -323,7 +323,19 @@ static cpd_code solve(solve_ctx *x, cpd_inset_plan **out)
 void cpd_inset_params_default(cpd_inset_params *p)
 {
     *p = (cpd_inset_params){.nslots = 4, .rank_power = 2, .outside_value = 0, .fairness = true,
-                            .strict = false, .time_limit = 60, .gap = 0.001};
+                            .strict = false, .time_limit = 60, .gap = 0.001, .date = -1};
+}
+
+bool cpd_inset_slot_time(const cpd_inset_params *p, int s, int *start, int *end)
+{
+    if (s >= 1 && s <= p->ntimes && s <= CPD_INSET_MAX_SLOTS) {
+        *start = p->slot_start[s - 1];
+        *end = p->slot_end[s - 1];
+        return true;
+    }
+    *start = CPD_INSET_DAY_START + (s - 1) * (CPD_INSET_SESSION + CPD_INSET_BREAK);
+    *end = *start + CPD_INSET_SESSION;
+    return s >= 1 && *end <= 24 * 60;
 }
 
 cpd_inset *cpd_inset_new(cpd_scenario **common)

@@ -40,6 +40,13 @@ typedef struct {
     int line;
 } cpd_inset_pin;
 
+#define CPD_INSET_MAX_SLOTS 32 /* cpd_workshop.starts is a bit set in an unsigned */
+/* Default session times when inset.times is not given: the first at 09:00, each 60 minutes,
+ * 15 minutes between them. */
+#define CPD_INSET_DAY_START (9 * 60)
+#define CPD_INSET_SESSION 60
+#define CPD_INSET_BREAK 15
+
 /* Settings, from scenario.json "inset" (defaults from cpd_inset_params_default). */
 typedef struct {
     int nslots;              /* sessions in the day (default 4, or the highest slot named) */
@@ -48,6 +55,11 @@ typedef struct {
     bool fairness;           /* first make the worst-placed person as well off as possible */
     bool strict;             /* a shortfall is exit 1, not a plan with unmet.csv */
     double time_limit, gap;
+    /* When the sessions happen, for sessions.ics (inset --ics) only; the plan ignores them. */
+    int date;                /* the day (cpd_date) from inset.date; -1 when not given */
+    int ntimes;              /* slots timed by inset.times; 0: the default times */
+    int slot_start[CPD_INSET_MAX_SLOTS], slot_end[CPD_INSET_MAX_SLOTS]; /* minutes after 00:00 */
+    bool ics;                /* also write sessions.ics (set by --ics) */
 } cpd_inset_params;
 
 typedef struct {
@@ -62,6 +74,9 @@ typedef struct {
 } cpd_inset;
 
 void cpd_inset_params_default(cpd_inset_params *p);
+/* Slot s (1..nslots) from *start to *end, minutes after midnight: inset.times when given, else
+ * the default times. False when the default times would run past midnight. */
+bool cpd_inset_slot_time(const cpd_inset_params *p, int s, int *start, int *end);
 /* Takes over common (the caller's pointer is set to NULL). */
 cpd_inset *cpd_inset_new(cpd_scenario **common);
 void cpd_inset_free(cpd_inset **p);

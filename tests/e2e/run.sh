@@ -760,6 +760,355 @@ test_reports() {
     same_report "report onboard" "$o" "$TMP/rep-onboard2/report.html"
 }
 
+# ---- (l) inset --ics: sessions.ics, valid, one event per session, stable UIDs and bytes ----
+
+# inset_sessions OUT DIR: the sessions allocation.csv holds (a run of a longer workshop, the same
+# person in consecutive slots, is one session), counted independently of the writer.
+inset_sessions() {
+    col "$2/workshops.csv" id,length >"$TMP/ws-len.txt"
+    col "$1/allocation.csv" staff,slot,workshop,facilitating |
+        awk -F '\t' 'NR == FNR { len[$1] = $2 == "" ? 1 : $2; next }
+            $3 == "" { prev = ""; next }
+            { key = $1 SUBSEP $3 SUBSEP $4
+              if (key == prev && run < len[$3]) { run++; next }
+              n++; prev = key; run = 1 }
+            END { print n + 0 }' "$TMP/ws-len.txt" -
+}
+
+test_inset_ics() {
+    INSET=$ROOT/scenarios/inset
+    a=$TMP/ics-a
+    b=$TMP/ics-b
+    run inset "$INSET" -o "$a" --quiet --ics
+    expect_rc "inset --ics" 0
+    if [ -s "$a/sessions.ics" ]; then pass; else fail "inset --ics: sessions.ics missing or empty"; fi
+    n=$(inset_sessions "$a" "$INSET")
+    if [ "$n" -gt 0 ]; then pass; else fail "inset --ics: no sessions counted in allocation.csv"; fi
+    if [ -n "$ICS_CHECK" ]; then
+        if "$ICS_CHECK" "$a/sessions.ics" "$n" >"$TMP/ics.txt" 2>&1; then
+            pass
+        else
+            fail "inset --ics: sessions.ics rejected by libical: $(head -c 300 "$TMP/ics.txt")"
+        fi
+    else
+        e=$(grep -c '^BEGIN:VEVENT' "$a/sessions.ics")
+        if [ "$e" -eq "$n" ]; then pass; else fail "inset --ics: $e events for $n sessions"; fi
+    fi
+    # the day's date and the scenario's slot times
+    expect_in "$a/sessions.ics" "inset --ics" "DTSTART:20270104T091500"
+    expect_in "$a/sessions.ics" "inset --ics" "DTEND:20270104T141500"
+    # a re-run: the same bytes, so the same UIDs
+    run inset "$INSET" -o "$b" --quiet --ics
+    expect_rc "inset --ics again" 0
+    if cmp -s "$a/sessions.ics" "$b/sessions.ics"; then pass; else fail "inset --ics: sessions.ics differs between runs"; fi
+    grep '^UID:' "$a/sessions.ics" >"$TMP/uids-a.txt"
+    grep '^UID:' "$b/sessions.ics" >"$TMP/uids-b.txt"
+    if [ -s "$TMP/uids-a.txt" ] && cmp -s "$TMP/uids-a.txt" "$TMP/uids-b.txt"; then
+        pass
+    else
+        fail "inset --ics: UIDs differ between runs"
+    fi
+    if [ "$(sort "$TMP/uids-a.txt" | uniq -d | wc -l)" -eq 0 ]; then pass; else fail "inset --ics: a UID repeats"; fi
+    # a re-run that moves someone keeps the UID of their session: the event is updated
+    m=$TMP/ics-moved
+    mkdir -p "$m"
+    cp "$INSET"/*.csv "$INSET/scenario.json" "$m/"
+    w=$(col "$a/allocation.csv" staff,slot,workshop | awk -F '\t' '$1 == "NHS001" && $2 == 2 { print $3 }')
+    printf 'NHS001,%s,2,never\n' "$w" >>"$m/pins.csv"
+    run inset "$m" -o "$m/out" --quiet --ics
+    expect_rc "inset --ics, NHS001 moved" 0
+    uid=$(grep '^UID:NHS001-s2-' "$a/sessions.ics")
+    s1=$(grep -A 4 "^$uid" "$a/sessions.ics" | grep '^SUMMARY:')
+    s2=$(grep -A 4 "^$uid" "$m/out/sessions.ics" | grep '^SUMMARY:')
+    if [ -n "$uid" ] && [ -n "$s2" ] && [ "$s1" != "$s2" ]; then
+        pass
+    else
+        fail "inset --ics: moving NHS001 in slot 2 did not keep its UID ('$uid': '$s1' then '$s2')"
+    fi
+    # without --ics no calendar
+    run inset "$INSET" -o "$TMP/ics-none" --quiet
+    if [ ! -e "$TMP/ics-none/sessions.ics" ]; then pass; else fail "inset: sessions.ics written without --ics"; fi
+    # --ics without a date, or with bad times: exit 2, what to add, nothing written
+    d=$TMP/ics-nodate
+    mkdir -p "$d"
+    cp "$INSET"/*.csv "$d/"
+    sed 's/"date": "2027-01-04", //' "$INSET/scenario.json" >"$d/scenario.json"
+    run inset "$d" -o "$d/out" --quiet --ics
+    expect_rc "inset --ics without inset.date" 2
+    expect_in "$TMP/err.txt" "inset --ics without inset.date" 'add "date": "YYYY-MM-DD" to "inset"'
+    expect_no_output "inset --ics without inset.date" "$d/out"
+    sed 's/"10:50-12:05"/"10:00-12:05"/' "$INSET/scenario.json" >"$d/scenario.json"
+    run inset "$d" -o "$d/out" --quiet --ics
+    expect_rc "inset.times overlapping" 2
+    expect_in "$TMP/err.txt" "inset.times overlapping" "scenario.json:5: inset.times: slot 2 (10:00-12:05) starts before the slot before it ends"
+    run deploy "$ROOT/scenarios/trust" --ics
+    expect_rc "deploy --ics" 2
+    expect_in "$TMP/err.txt" "deploy --ics" "--ics is an option of inset, not deploy"
+}
+
+# ---- (m) the tool around the jobs: man page, completion, install, --help ----
+
+COMMANDS="deploy inset onboard check verify init generate"
+
+# long_options CMD: the long options CMD's --help names, one a line.
+long_options() {
+    "$BIN" "$1" --help | grep -o -- '--[a-z][a-z-]*' | sort -u
+}
+
+test_man_page() {
+    man1=$ROOT/docs/cpdplan.1
+    if command -v groff >/dev/null 2>&1; then
+        if groff -man -ww -z "$man1" >"$TMP/groff.txt" 2>&1 && [ ! -s "$TMP/groff.txt" ]; then
+            pass
+        else
+            fail "cpdplan.1: groff warns: $(head -c 300 "$TMP/groff.txt")"
+        fi
+    else
+        fail "cpdplan.1: groff is missing (apt-get install groff-base)"
+    fi
+    if command -v man >/dev/null 2>&1; then
+        if MANWIDTH=80 man --warnings -l "$man1" >/dev/null 2>"$TMP/man.txt" && [ ! -s "$TMP/man.txt" ]; then
+            pass
+        else
+            fail "cpdplan.1: man warns: $(head -c 300 "$TMP/man.txt")"
+        fi
+    fi
+    # the page in roff has "\-\-opt": every command and every option of every --help is there
+    sed 's/\\-/-/g' "$man1" >"$TMP/man-plain.txt"
+    for c in $COMMANDS help; do
+        if grep -q "^\.B cpdplan $c" "$TMP/man-plain.txt" && grep -q "^\.B $c\$" "$TMP/man-plain.txt"; then
+            pass
+        else
+            fail "cpdplan.1: command '$c' not in SYNOPSIS and COMMANDS"
+        fi
+    done
+    for c in $COMMANDS; do
+        for o in $(long_options "$c"); do
+            if grep -q -- "$o" "$TMP/man-plain.txt"; then pass; else fail "cpdplan.1: $c's option $o missing"; fi
+        done
+    done
+    for st in 0 1 2 3; do
+        if sed -n '/^\.SH EXIT STATUS/,/^\.SH EXAMPLES/p' "$TMP/man-plain.txt" | grep -q "^\.B $st\$"; then
+            pass
+        else
+            fail "cpdplan.1: exit status $st not described"
+        fi
+    done
+    for f in schools.csv staff.csv travel.csv coaches.csv previous.csv pins.csv workshops.csv \
+        preferences.csv activities.csv resources.csv deployment.csv scenario.json \
+        coach_load.csv changes.csv unmet.csv summary.json report.html allocation.csv rosters.csv \
+        sessions.ics schedule.csv schedule.ics README.txt; do
+        if grep -q -F "$f" "$TMP/man-plain.txt"; then pass; else fail "cpdplan.1: file $f not named"; fi
+    done
+}
+
+# complete WORDS...: what the bash completion offers for the last word.
+complete_words() {
+    bash -c '. "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); _cpdplan;
+        printf "%s\n" "${COMPREPLY[@]}"' sh "$ROOT/docs/cpdplan.bash-completion" "$@"
+}
+
+test_completion() {
+    if ! command -v bash >/dev/null 2>&1; then
+        fail "completion: bash is missing"
+        return
+    fi
+    complete_words cpdplan "" >"$TMP/comp.txt"
+    for c in $COMMANDS help; do
+        if grep -x -q "$c" "$TMP/comp.txt"; then pass; else fail "completion: command $c not offered"; fi
+    done
+    for c in $COMMANDS; do
+        complete_words cpdplan "$c" -- >"$TMP/comp.txt"
+        for o in $(long_options "$c"); do
+            if grep -x -q -- "$o" "$TMP/comp.txt"; then pass; else fail "completion: $c $o not offered"; fi
+        done
+    done
+    for c in init generate; do
+        r=$(complete_words cpdplan "$c" "" | tr '\n' ' ')
+        if [ "$r" = "deploy inset onboard " ]; then pass; else fail "completion: $c offers '$r', not the jobs"; fi
+    done
+    mkdir -p "$TMP/compdir/scen-a"
+    r=$(cd "$TMP/compdir" && complete_words cpdplan inset sc)
+    if [ "$r" = scen-a ]; then pass; else fail "completion: inset DIR offers '$r', not the folder"; fi
+    r=$(complete_words cpdplan inset --st)
+    if [ "$r" = --strict ]; then pass; else fail "completion: inset --st offers '$r'"; fi
+    r=$(complete_words cpdplan deploy --st)
+    if [ -z "$r" ]; then pass; else fail "completion: deploy --st offers '$r' (an inset option)"; fi
+}
+
+test_install() {
+    if ! command -v make >/dev/null 2>&1; then
+        fail "install: make is missing"
+        return
+    fi
+    dest=$TMP/dest
+    pre=/opt/cpdplan-test
+    if make -s -C "$ROOT" install DESTDIR="$dest" PREFIX="$pre" INSTALL_BIN="$BIN" >"$TMP/make.txt" 2>&1; then
+        pass
+    else
+        fail "make install: $(head -c 300 "$TMP/make.txt")"
+    fi
+    for f in bin/cpdplan share/man/man1/cpdplan.1 share/bash-completion/completions/cpdplan; do
+        if [ -f "$dest$pre/$f" ]; then pass; else fail "make install: $pre/$f not installed"; fi
+    done
+    if [ -x "$dest$pre/bin/cpdplan" ] && "$dest$pre/bin/cpdplan" --version | grep -q '^cpdplan '; then
+        pass
+    else
+        fail "make install: the installed binary does not run"
+    fi
+    if cmp -s "$dest$pre/share/man/man1/cpdplan.1" "$ROOT/docs/cpdplan.1"; then pass; else fail "make install: man page differs"; fi
+    if make -s -C "$ROOT" uninstall DESTDIR="$dest" PREFIX="$pre" >"$TMP/make.txt" 2>&1; then
+        pass
+    else
+        fail "make uninstall: $(head -c 300 "$TMP/make.txt")"
+    fi
+    left=$(find "$dest" -type f | sed "s|^$dest||")
+    if [ -z "$left" ]; then pass; else fail "make uninstall: left $left"; fi
+}
+
+# every command's --help fits a terminal (80 columns, a screenful) and shows an example; a usage
+# error says what to try next
+test_help() {
+    for c in "" $COMMANDS help; do
+        # shellcheck disable=SC2086
+        "$BIN" $c --help >"$TMP/help.txt" 2>"$TMP/err.txt"
+        rc=$?
+        expect_rc "cpdplan $c --help" 0
+        wide=$(awk 'length($0) > 80 { print NR ": " $0; exit }' "$TMP/help.txt")
+        if [ -z "$wide" ]; then pass; else fail "cpdplan $c --help: a line over 80 columns: $wide"; fi
+        n=$(wc -l <"$TMP/help.txt")
+        if [ "$n" -ge 5 ] && [ "$n" -le 40 ]; then pass; else fail "cpdplan $c --help: $n lines (5 to 40 fit a terminal)"; fi
+        expect_in "$TMP/help.txt" "cpdplan $c --help" "Example"
+    done
+    for c in $COMMANDS; do
+        run "$c" --no-such-option
+        expect_rc "cpdplan $c --no-such-option" 2
+        expect_in "$TMP/err.txt" "cpdplan $c --no-such-option" "Try 'cpdplan $c --help'."
+    done
+    run no-such-command
+    expect_rc "cpdplan no-such-command" 2
+    expect_in "$TMP/err.txt" "cpdplan no-such-command" "Try 'cpdplan --help'."
+}
+
+# init writes a README.txt explaining every column; the templates open cleanly in a spreadsheet:
+# UTF-8, one kind of line end, a header row of named columns
+test_init_readme() {
+    for job in deploy inset onboard; do
+        d=$TMP/readme-$job
+        run init "$job" "$d"
+        expect_rc "init $job" 0
+        if [ -s "$d/README.txt" ]; then pass; else fail "init $job: no README.txt"; fi
+        for f in "$d"/*.csv; do
+            name="init $job: $(basename "$f")"
+            if iconv -f UTF-8 -t UTF-8 "$f" >/dev/null 2>&1; then pass; else fail "$name: not UTF-8"; fi
+            lines=$(wc -l <"$f")
+            crlf=$(grep -c "$(printf '\r')\$" "$f")
+            if [ "$crlf" -eq 0 ] || [ "$crlf" -eq "$lines" ]; then pass; else fail "$name: $crlf of $lines lines end in CRLF"; fi
+            if [ "$(tail -c 1 "$f" | od -An -c | tr -d ' ')" = '\n' ]; then pass; else fail "$name: the last line has no line end"; fi
+            header=$(head -n 1 "$f" | tr -d '\r')
+            if [ -n "$header" ] && ! printf '%s\n' "$header" | grep -q -e '^,' -e ',,' -e ',$'; then
+                pass
+            else
+                fail "$name: header row '$header' has an empty column name"
+            fi
+            if [ "$lines" -ge 2 ]; then pass; else fail "$name: no example row"; fi
+            printf '%s\n' "$header" | tr ',' '\n' | while IFS= read -r c; do
+                grep -q -F "  $c " "$d/README.txt" || echo "$c"
+            done >"$TMP/undoc.txt"
+            if [ ! -s "$TMP/undoc.txt" ]; then pass; else fail "$name: README.txt does not explain $(tr '\n' ' ' <"$TMP/undoc.txt")"; fi
+        done
+        wide=$(awk 'length($0) > 80 { print NR; exit }' "$d/README.txt")
+        if [ -z "$wide" ]; then pass; else fail "init $job: README.txt line $wide over 80 columns"; fi
+        expect_in "$d/README.txt" "init $job README.txt" "cpdplan check DIR"
+    done
+    # the inset templates have a date: --ics works on them as written
+    d=$TMP/readme-inset
+    run inset "$d" -o "$d/out" --quiet --ics -t 10
+    expect_rc "inset --ics on the templates" 0
+    if [ -n "$ICS_CHECK" ]; then
+        if "$ICS_CHECK" "$d/out/sessions.ics" >"$TMP/ics.txt" 2>&1; then pass; else fail "inset --ics on the templates: $(head -c 300 "$TMP/ics.txt")"; fi
+    fi
+}
+
+# the summary is coloured only on a terminal with NO_COLOR unset or empty: never in a pipe
+test_colour() {
+    esc=$(printf '\033')
+    for job in "deploy $TRUST" "inset $ROOT/scenarios/inset" "onboard $ROOT/scenarios/onboard -t 10"; do
+        name=${job%% *}
+        # shellcheck disable=SC2086
+        run $job -o "$TMP/colour-$name"
+        expect_rc "$name to a pipe" 0
+        if grep -q "$esc" "$TMP/out.txt"; then fail "$name to a pipe: escape codes in the summary"; else pass; fi
+        expect_in "$TMP/out.txt" "$name to a pipe" "Plan written to"
+    done
+    if ! command -v script >/dev/null 2>&1; then
+        return
+    fi
+    # on a terminal (script gives the command one): green optimal, bold headers
+    env -u NO_COLOR script -q -c "\"$BIN\" inset \"$ROOT/scenarios/inset\" -o \"$TMP/colour-tty\" 2>/dev/null" \
+        /dev/null </dev/null >"$TMP/tty.txt" 2>&1
+    if grep -q "${esc}\[32moptimal${esc}\[0m" "$TMP/tty.txt" && grep -q "${esc}\[1mschool " "$TMP/tty.txt"; then
+        pass
+    else
+        fail "inset on a terminal: no colour: $(head -c 300 "$TMP/tty.txt" | od -c | head -5)"
+    fi
+    NO_COLOR=1 script -q -c "\"$BIN\" inset \"$ROOT/scenarios/inset\" -o \"$TMP/colour-tty\" 2>/dev/null" /dev/null \
+        </dev/null >"$TMP/tty.txt" 2>&1
+    if grep -q "optimal" "$TMP/tty.txt" && ! grep -q "$esc" "$TMP/tty.txt"; then
+        pass
+    else
+        fail "inset on a terminal with NO_COLOR=1: escape codes or no summary"
+    fi
+}
+
+# --json prints summary.json, whose shape docs/json.md documents: every documented key there
+# with its type, no key left undocumented (checked by a small cJSON tool, built here if make
+# did not hand one over)
+json_spec() {
+    awk -v job="$1" '/^## / { cur = $2 }
+        cur == job && /^\| `/ { line = $0; gsub(/\\\|/, "@", line); split(line, f, "|")
+            k = f[2]; t = f[3]; gsub(/[ `]/, "", k); gsub(/ /, "", t); sub(/@/, "|", t); print k, t }' \
+        "$ROOT/docs/json.md"
+}
+
+test_json_shape() {
+    shape=${JSON_SHAPE:-}
+    if [ -z "$shape" ]; then
+        shape=$TMP/json_shape
+        # shellcheck disable=SC2046
+        if ! cc -std=c11 -D_POSIX_C_SOURCE=200809L -o "$shape" "$ROOT/tests/tools/json_shape.c" \
+            $(pkg-config --cflags --libs libcjson 2>/dev/null || echo -lcjson) -lm >"$TMP/cc.txt" 2>&1; then
+            fail "json_shape: could not build: $(head -c 300 "$TMP/cc.txt")"
+            return
+        fi
+    fi
+    for job in "deploy $TRUST" "inset $ROOT/scenarios/inset" "onboard $ROOT/scenarios/onboard -t 10"; do
+        name=${job%% *}
+        json_spec "$name" >"$TMP/spec-$name.txt"
+        n=$(wc -l <"$TMP/spec-$name.txt")
+        if [ "$n" -ge 20 ]; then pass; else fail "docs/json.md: only $n keys documented for $name"; fi
+        # shellcheck disable=SC2086
+        run $job -o "$TMP/json-$name" --json
+        expect_rc "$name --json" 0
+        cp "$TMP/out.txt" "$TMP/json-$name.txt"
+        if "$shape" "$TMP/spec-$name.txt" "$TMP/json-$name.txt" >"$TMP/shape.txt" 2>&1; then
+            pass
+        else
+            fail "$name --json: not the shape docs/json.md documents: $(head -c 400 "$TMP/shape.txt")"
+        fi
+        if cmp -s "$TMP/json-$name.txt" "$TMP/json-$name/summary.json"; then pass; else fail "$name --json: stdout differs from summary.json"; fi
+        if [ ! -s "$TMP/err.txt" ] || ! grep -q '^{' "$TMP/err.txt"; then pass; else fail "$name --json: JSON on stderr"; fi
+    done
+    # the checker itself: a renamed key and a wrong type are caught
+    sed 's/"nodes":\(.\)[0-9]*/"nodes":\1"x"/; s/"places":/"placez":/' "$TMP/json-inset.txt" >"$TMP/json-bad.txt"
+    if "$shape" "$TMP/spec-inset.txt" "$TMP/json-bad.txt" >"$TMP/shape.txt" 2>&1; then
+        fail "json_shape: accepted a renamed key and a wrong type"
+    else
+        expect_in "$TMP/shape.txt" "json_shape" "nodes: not integer"
+        expect_in "$TMP/shape.txt" "json_shape" "placez: not documented"
+    fi
+}
+
 test_bundled
 test_generated
 test_determinism
@@ -772,6 +1121,14 @@ test_usage
 test_inset
 test_onboard
 test_reports
+test_inset_ics
+test_man_page
+test_completion
+test_install
+test_help
+test_init_readme
+test_colour
+test_json_shape
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

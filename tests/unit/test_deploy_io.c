@@ -334,7 +334,7 @@ static void test_deploy_io__terminal_summary(void **state)
     char *text = NULL;
     size_t len = 0;
     FILE *mem = open_memstream(&text, &len);
-    cpd_print_deploy_summary(mem, f->s, f->p);
+    cpd_print_deploy_summary(mem, f->s, f->p, false);
     fclose(mem);
     assert_non_null(strstr(text, "deploy Hand <Built> Trust: optimal, objective 1234.5679"));
     assert_non_null(strstr(text, "intensive            1      1   100.0%"));

@@ -8,6 +8,7 @@
 
 #include <cmocka.h>
 
+#include "cpd_date.h"
 #include "cpd_inset_io.h"
 #include "cpd_templates.h"
 #include "test_util.h"
@@ -239,6 +240,67 @@ static void test_inset_io__bad_setting_after_byte_order_mark(void **state)
              "\xEF\xBB\xBF{\n  \"name\": \"Test day\",\n"
              "  \"inset\": {\"slots\": \"three\"}\n}\n");
     expect_error(f, "scenario.json:3: inset.slots must be a number from 1 to 32");
+}
+
+/* inset.date and inset.times, for sessions.ics: read, and each kind of mistake at its line. */
+static void test_inset_io__day_date_and_times(void **state)
+{
+    fixture *f = *state;
+    put_text(f, "scenario.json",
+             "{\"inset\": {\"slots\": 2, \"date\": \"2027-01-04\",\n"
+             "  \"times\": [\"09:15-10:30\", \"13:00-14:15\"]}}\n");
+    cpd_inset *p = cpd_load_inset(f->dir, f->d);
+    assert_non_null(p);
+    assert_int_equal(p->params.date, cpd_date_from_ymd(2027, 1, 4));
+    assert_int_equal(p->params.ntimes, 2);
+    int a, b;
+    assert_true(cpd_inset_slot_time(&p->params, 2, &a, &b));
+    assert_int_equal(a, 13 * 60);
+    assert_int_equal(b, 14 * 60 + 15);
+    cpd_inset_free(&p);
+}
+
+static void test_inset_io__day_without_date(void **state)
+{
+    fixture *f = *state;
+    cpd_inset *p = cpd_load_inset(f->dir, f->d); /* the fixture gives neither */
+    assert_non_null(p);
+    assert_int_equal(p->params.date, -1);
+    assert_int_equal(p->params.ntimes, 0);
+    cpd_inset_free(&p);
+}
+
+static void test_inset_io__bad_date(void **state)
+{
+    fixture *f = *state;
+    put_text(f, "scenario.json", "{\"inset\": {\"slots\": 2,\n \"date\": \"2027-02-30\"}}\n");
+    expect_error(f, "scenario.json:2: inset.date must be a date \"YYYY-MM-DD\" (got '2027-02-30')");
+}
+
+static void test_inset_io__bad_times(void **state)
+{
+    fixture *f = *state;
+    put_text(f, "scenario.json", "{\"inset\": {\"slots\": 2, \"times\": [\"9:00-10:00\", 3]}}\n");
+    expect_error(f, "scenario.json:1: inset.times: item 1 must be \"HH:MM-HH:MM\" (got '9:00-10:00')");
+    cpd_diags_free(&f->d);
+    f->d = cpd_diags_new();
+    put_text(f, "scenario.json",
+             "{\"inset\": {\"slots\": 2, \"times\": [\"09:00-10:00\", \"09:30-11:00\"]}}\n");
+    expect_error(f, "scenario.json:1: inset.times: slot 2 (09:30-11:00) starts before the slot "
+                    "before it ends");
+    cpd_diags_free(&f->d);
+    f->d = cpd_diags_new();
+    put_text(f, "scenario.json", "{\"inset\": {\"slots\": 2, \"times\": [\"11:00-10:00\"]}}\n");
+    expect_error(f, "scenario.json:1: inset.times: slot 1 (11:00-10:00) ends before it starts");
+}
+
+static void test_inset_io__times_for_another_day_length(void **state)
+{
+    fixture *f = *state;
+    put_text(f, "scenario.json",
+             "{\"inset\": {\"slots\": 2,\n  \"times\": [\"09:00-10:00\", \"10:15-11:00\", "
+             "\"11:15-12:00\"]}}\n");
+    expect_error(f, "scenario.json:2: inset.times gives 3 times for a day of 2 slots");
 }
 
 static void test_inset_io__slots_from_workshops(void **state)
@@ -591,7 +653,7 @@ static void test_inset_io__terminal_table(void **state)
     char *buf = NULL;
     size_t len = 0;
     FILE *mem = open_memstream(&buf, &len);
-    cpd_print_inset_summary(mem, p, pl);
+    cpd_print_inset_summary(mem, p, pl, false);
     fclose(mem);
     assert_non_null(strstr(buf, "inset Test day: optimal, objective 12.0000, bound 12.0000, gap "
                                 "0.00%"));
@@ -617,6 +679,11 @@ int main(void)
         T(test_inset_io__choices_ignored),
         T(test_inset_io__settings_after_byte_order_mark),
         T(test_inset_io__bad_setting_after_byte_order_mark),
+        T(test_inset_io__day_date_and_times),
+        T(test_inset_io__day_without_date),
+        T(test_inset_io__bad_date),
+        T(test_inset_io__bad_times),
+        T(test_inset_io__times_for_another_day_length),
         T(test_inset_io__slots_from_workshops),
         T(test_inset_io__pins),
         T(test_inset_io__near_miss),

@@ -846,7 +846,7 @@ static void test_onboard_io__terminal_views(void **state)
     size_t len = 0;
     FILE *out = open_memstream(&text, &len);
     assert_non_null(out);
-    cpd_print_onboard_summary(out, p, pl);
+    cpd_print_onboard_summary(out, p, pl, false);
     assert_int_equal(fclose(out), 0);
     assert_non_null(strstr(text, "onboard Test onboarding: optimal, objective 1234, bound 1234, "
                                  "gap 0.00%, 1.50 s\n"));

@@ -18,7 +18,7 @@
 
 static const char *const template_files[] = {"schools.csv",  "travel.csv", "staff.csv",
                                              "coaches.csv",  "previous.csv", "pins.csv",
-                                             "scenario.json"};
+                                             "scenario.json", "README.txt"};
 enum { NFILES = sizeof template_files / sizeof template_files[0] };
 
 typedef tu_fixture fixture;
@@ -108,6 +108,80 @@ static void test_templates__unmakeable_folder_leaves_nothing(void **state)
     assert_int_equal(tu_entries(f->dir), 1);
 }
 
+/* Every column of every CSV template dir holds is explained in dir/README.txt, as a line
+ * "  COLUMN" followed by " *" (required) or spaces; no line is wider than 78 columns. */
+static void assert_readme_explains(const char *dir, const char *const *csvs, int n)
+{
+    char *readme = tu_read(dir, "README.txt", NULL);
+    assert_non_null(readme);
+    for (const char *line = readme; *line;) {
+        size_t len = strcspn(line, "\n");
+        assert_true(len <= 78);
+        line += len + (line[len] == '\n');
+    }
+    for (int i = 0; i < n; i++) {
+        char *text = tu_read(dir, csvs[i], NULL);
+        assert_non_null(text);
+        text[strcspn(text, "\r\n")] = '\0'; /* the header row */
+        char needle[128];
+        snprintf(needle, sizeof needle, "\n%s\n", csvs[i]); /* the file's own section */
+        const char *section = strstr(readme, needle);
+        if (!section)
+            fail_msg("README.txt has no section for %s", csvs[i]);
+        const char *end = strstr(section + 1, "\n\n");
+        for (char *col = strtok(text, ","); col; col = strtok(NULL, ",")) {
+            snprintf(needle, sizeof needle, "\n  %s ", col);
+            const char *at = strstr(section, needle);
+            if (!at || (end && at > end))
+                fail_msg("README.txt does not explain %s's column '%s'", csvs[i], col);
+        }
+        free(text);
+    }
+    free(readme);
+}
+
+static void test_templates__readme_explains_every_column(void **state)
+{
+    fixture *f = *state;
+    static const char *const deploy[] = {"schools.csv",  "travel.csv",   "staff.csv",
+                                         "coaches.csv",  "previous.csv", "pins.csv"};
+    static const char *const inset[] = {"schools.csv", "staff.csv", "workshops.csv",
+                                        "preferences.csv", "pins.csv"};
+    static const char *const onboard[] = {"schools.csv", "staff.csv", "activities.csv",
+                                          "resources.csv"};
+    char dir[160];
+    snprintf(dir, sizeof dir, "%s/deploy", f->dir);
+    assert_int_equal(cpd_write_deploy_templates(dir, f->d), CPD_OK);
+    assert_readme_explains(dir, deploy, 6);
+    snprintf(dir, sizeof dir, "%s/inset", f->dir);
+    assert_int_equal(cpd_write_inset_templates(dir, f->d), CPD_OK);
+    assert_readme_explains(dir, inset, 5);
+    snprintf(dir, sizeof dir, "%s/onboard", f->dir);
+    assert_int_equal(cpd_write_onboard_templates(dir, f->d), CPD_OK);
+    assert_readme_explains(dir, onboard, 4);
+    assert_int_equal(cpd_diags_len(f->d), 0);
+}
+
+static void test_templates__readme_of_an_unknown_job(void **state)
+{
+    (void)state;
+    FILE *f = tmpfile();
+    assert_non_null(f);
+    assert_false(cpd_templates_readme(f, "payroll"));
+    assert_int_equal(ftell(f), 0);
+    fclose(f);
+}
+
+static void test_templates__onboard_never_overwrites_readme(void **state)
+{
+    fixture *f = *state;
+    tu_put_text(f->dir, "README.txt", "mine\n");
+    assert_int_equal(cpd_write_onboard_templates(f->dir, f->d), CPD_EINPUT);
+    assert_true(tu_has_diag(f->d, "README.txt: already exists; init never overwrites a file"));
+    tu_assert_file(f->dir, "README.txt", "mine\n");
+    assert_int_equal(tu_entries(f->dir), 1);
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, tu_teardown)
@@ -117,6 +191,9 @@ int main(void)
         T(test_templates__never_overwrites),
         T(test_templates__second_run_names_every_file),
         T(test_templates__unmakeable_folder_leaves_nothing),
+        T(test_templates__readme_explains_every_column),
+        T(test_templates__readme_of_an_unknown_job),
+        T(test_templates__onboard_never_overwrites_readme),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
