@@ -612,6 +612,99 @@ test_onboard() {
     expect_rc "onboard --strict" 2
 }
 
+# ---- (k) hardening: crash safety, determinism across time limits ----
+
+# clockless FILE: the file without what the clock decides (summary.json's "seconds", the time
+# on report.html's status line), for comparing plans of two runs.
+clockless() {
+    sed -e '/"seconds":/d' -e 's/ &middot; [0-9.]* s<\/p>/<\/p>/' "$1"
+}
+
+# same_files A B: the two folders hold the same file names (hidden ones too) and, clock aside,
+# the same bytes; prints nothing and succeeds then.
+same_files() {
+    [ "$(ls -A "$1")" = "$(ls -A "$2")" ] || return 1
+    for _f in $(ls -A "$1"); do
+        [ -f "$1/$_f" ] && [ -f "$2/$_f" ] || return 1
+        clockless "$1/$_f" >"$TMP/same.a"
+        clockless "$2/$_f" >"$TMP/same.b"
+        cmp -s "$TMP/same.a" "$TMP/same.b" || return 1
+    done
+}
+
+# A job killed (SIGKILL) at 20 moments spread over its run, writing into a folder that holds a
+# complete earlier plan: each time the folder holds the earlier plan or the new one, whole,
+# never a mix of the two nor a partial or temporary file.
+test_crash_safety() {
+    old=$TMP/crash-old
+    new=$TMP/crash-new
+    run generate deploy "$TMP/crash-gen" --staff 40 --schools 2 --seed 9
+    run deploy "$TMP/crash-gen" -o "$old" --quiet
+    expect_rc "crash safety: the earlier plan" 0
+    run deploy "$TRUST" -o "$new" --quiet
+    expect_rc "crash safety: the new plan" 0
+    if same_files "$old" "$new"; then fail "crash safety: the two plans do not differ"; fi
+    mkdir -p "$TMP/crash"
+    out=$TMP/crash/out
+    n_old=0
+    n_new=0
+    i=0
+    while [ $i -lt 20 ]; do
+        rm -rf "$TMP/crash" && mkdir -p "$TMP/crash" && cp -R "$old" "$out"
+        # sleeps of 0 to 0.38 s in a fixed order that is not monotone (7 is prime to 20)
+        ms=$(( (i * 7 % 20) * 20 ))
+        "$BIN" deploy "$TRUST" -o "$out" --quiet >/dev/null 2>&1 &
+        pid=$!
+        sleep "$(printf '0.%03d' $ms)"
+        kill -9 $pid 2>/dev/null
+        wait $pid 2>/dev/null
+        if same_files "$out" "$old"; then
+            n_old=$((n_old + 1))
+            pass
+        elif same_files "$out" "$new"; then
+            n_new=$((n_new + 1))
+            pass
+        else
+            fail "crash safety: killed after ${ms} ms, the out folder is neither plan: $(ls -A "$out" | tr '\n' ' ')"
+        fi
+        i=$((i + 1))
+    done
+    # both outcomes seen: the kills fell before and after the commit
+    if [ $n_old -gt 0 ] && [ $n_new -gt 0 ]; then
+        pass
+    else
+        echo "note: crash safety saw $n_old earlier and $n_new new plans of 20"
+    fi
+}
+
+# same_plan_dir WHAT A B: every file of two plan folders agrees, clock aside.
+same_plan_dir() {
+    if same_files "$2" "$3"; then
+        pass
+    else
+        fail "$1: the plans differ: $(diff -r "$2" "$3" | head -n 5)"
+    fi
+}
+
+# The bundled scenarios of the three jobs are solved to optimality well within 30 s: a run at
+# -t 30, another at -t 30 and one at -t 60 write the same bytes (clock aside).
+test_determinism_limits() {
+    for job in deploy inset onboard; do
+        case $job in
+        deploy) dir=$TRUST ;;
+        *) dir=$ROOT/scenarios/$job ;;
+        esac
+        for t in 30a 30b 60; do
+            run "$job" "$dir" -o "$TMP/detl-$job-$t" --quiet -t "${t%[ab]}"
+            expect_rc "determinism: $job -t ${t%[ab]}" 0
+        done
+        st=$(json_field "$TMP/detl-$job-60/summary.json" status)
+        if [ "$st" = optimal ]; then pass; else fail "determinism: $job status '$st', expected optimal"; fi
+        same_plan_dir "determinism: $job, two runs at -t 30" "$TMP/detl-$job-30a" "$TMP/detl-$job-30b"
+        same_plan_dir "determinism: $job, -t 30 and -t 60" "$TMP/detl-$job-30a" "$TMP/detl-$job-60"
+    done
+}
+
 test_bundled
 test_generated
 test_determinism
@@ -623,6 +716,8 @@ test_export
 test_usage
 test_inset
 test_onboard
+test_crash_safety
+test_determinism_limits
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
