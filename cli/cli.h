@@ -43,6 +43,7 @@ typedef struct {
     bool has_max_changes;     /* deploy only */
     bool strict;              /* inset only */
     bool quiet, json, help, version;
+    bool anonymise;           /* names replaced by ids in every output */
 } cli_job_opts;
 
 /* Usage errors are collected as diagnostics of the command ("cpdplan deploy: ..."), so every

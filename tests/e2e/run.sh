@@ -705,6 +705,51 @@ test_determinism_limits() {
     done
 }
 
+# ---- (l) --anonymise ----
+
+# names_of DIR: every person's name in DIR's staff.csv, coaches.csv and resources.csv, one a
+# line (also with ' as report.html escapes it).
+names_of() {
+    for _f in staff.csv coaches.csv resources.csv; do
+        [ -f "$1/$_f" ] && col "$1/$_f" name
+    done | tr -d '\r' | sed '/^$/d' | sort -u >"$TMP/names.raw"
+    cat "$TMP/names.raw"
+    sed -n "s/'/\&#39;/gp" "$TMP/names.raw"
+}
+
+# names_in OUT NAMES: the files of OUT (calendars unfolded) that hold a line of NAMES.
+names_in() {
+    for _f in "$1"/*; do
+        case $_f in
+        *.ics) tr -d '\r' <"$_f" | awk '/^ / { printf "%s", substr($0, 2); next } NR > 1 { print "" } { printf "%s", $0 } END { print "" }' ;;
+        *) cat "$_f" ;;
+        esac | grep -F -q -f "$2" && basename "$_f"
+    done
+}
+
+# With --anonymise no name from the scenario's files appears in any output of the three jobs;
+# without it they do (the check can see them).
+test_anonymise() {
+    for job in deploy inset onboard; do
+        case $job in
+        deploy) dir=$TRUST ;;
+        *) dir=$ROOT/scenarios/$job ;;
+        esac
+        names_of "$dir" >"$TMP/names-$job"
+        if [ "$(wc -l <"$TMP/names-$job")" -ge 5 ]; then pass; else fail "anonymise $job: no names read"; fi
+        run "$job" "$dir" -o "$TMP/anon-$job" --quiet --anonymise
+        expect_rc "$job --anonymise" 0
+        leaked=$(names_in "$TMP/anon-$job" "$TMP/names-$job" | tr '\n' ' ')
+        if [ -z "$leaked" ]; then pass; else fail "$job --anonymise: names in $leaked"; fi
+        run "$job" "$dir" -o "$TMP/named-$job" --quiet
+        if [ -n "$(names_in "$TMP/named-$job" "$TMP/names-$job")" ]; then
+            pass
+        else
+            fail "$job without --anonymise: no name found in any output (the check sees nothing)"
+        fi
+    done
+}
+
 test_bundled
 test_generated
 test_determinism
@@ -718,6 +763,7 @@ test_inset
 test_onboard
 test_crash_safety
 test_determinism_limits
+test_anonymise
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
