@@ -750,6 +750,36 @@ test_anonymise() {
     done
 }
 
+# ---- (m) a 50 MB input ----
+
+# A staff.csv of 50 MB (made here, not kept in the repository): 640,000 rows read in full, the
+# one bad row at the end reported at its exact line and column, exit 2, nothing written.
+test_huge_file() {
+    big=$TMP/big
+    rm -rf "$big"
+    cp -R "$CASES/duplicate_staff" "$big"
+    rm -f "$big/expected_status" "$big/expected_stderr"
+    sed '/^T2,Bea Carr,/d' "$CASES/duplicate_staff/staff.csv" >"$big/staff.csv"
+    awk 'BEGIN { for (i = 1; i <= 640000; i++)
+        printf "S%07d,Staff Member Number %07d,SCH%d,teacher,maths;english,light,behaviour\n", i, i, 1 + i % 2
+        print "S9999999,Last One,SCH9,teacher,maths,light," }' >>"$big/staff.csv"
+    size=$(wc -c <"$big/staff.csv")
+    if [ "$size" -ge 50000000 ]; then pass; else fail "huge file: staff.csv is only $size bytes"; fi
+    line=$(wc -l <"$big/staff.csv")
+    run deploy "$big" -o "$big/out"
+    expect_rc "huge file" 2
+    expect_in "$TMP/err.txt" "huge file" "staff.csv:$line:3: unknown school 'SCH9' (known: SCH1, SCH2)"
+    if [ "$(grep -c . "$TMP/err.txt")" = 1 ]; then pass; else fail "huge file: more than one message: $(head -c 600 "$TMP/err.txt")"; fi
+    expect_no_output "huge file" "$big/out"
+    rm -rf "$big"
+}
+
+# The corpus of bad inputs holds at least 40 cases (issue 6).
+test_case_count() {
+    n=$(ls -d "$CASES"/*/ | wc -l)
+    if [ "$n" -ge 40 ]; then pass; else fail "only $n bad-input cases in tests/cases (40 or more expected)"; fi
+}
+
 test_bundled
 test_generated
 test_determinism
@@ -764,6 +794,8 @@ test_onboard
 test_crash_safety
 test_determinism_limits
 test_anonymise
+test_huge_file
+test_case_count
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
