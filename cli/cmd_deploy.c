@@ -21,7 +21,7 @@ static const char deploy_help[] =
     "      --gap REL           stop once proven within REL of the best (0.01 = 1%)\n"
     "      --max-changes K     break at most K of last term's pairs\n"
     "      --export-model FILE write the exact model solved (FILE.lp or FILE.mps)\n"
-    "      --anonymise         names replaced by ids in every output (to share a plan)\n"
+    "      --anonymise         write ids in place of names (to share the plan)\n"
     "  -q, --quiet             no summary, no warnings (errors only)\n"
     "      --json              print summary.json on stdout instead of the table\n"
     "  -h, --help              show this help\n"

@@ -21,7 +21,7 @@ static const char inset_help[] =
     "      --strict            a shortfall (too few seats, mandatory workshops that\n"
     "                          cannot all fit) is exit 1, not a plan with unmet.csv\n"
     "      --export-model FILE write the exact model solved (FILE.lp or FILE.mps)\n"
-    "      --anonymise         names replaced by ids in every output (to share a plan)\n"
+    "      --anonymise         write ids in place of names (to share the plan)\n"
     "  -q, --quiet             no summary, no warnings (errors only)\n"
     "      --json              print summary.json on stdout instead of the table\n"
     "  -h, --help              show this help\n"
