@@ -632,7 +632,7 @@ same_files() {
     done
 }
 
-# A job killed (SIGKILL) at 20 moments spread over its run, writing into a folder that holds a
+# A job killed (SIGKILL) at 20 moments spread over its run (as long as a whole run took here), writing into a folder that holds a
 # complete earlier plan: each time the folder holds the earlier plan or the new one, whole,
 # never a mix of the two nor a partial or temporary file.
 test_crash_safety() {
@@ -641,8 +641,12 @@ test_crash_safety() {
     run generate deploy "$TMP/crash-gen" --staff 40 --schools 2 --seed 9
     run deploy "$TMP/crash-gen" -o "$old" --quiet
     expect_rc "crash safety: the earlier plan" 0
+    t0=$(date +%s%N)
     run deploy "$TRUST" -o "$new" --quiet
     expect_rc "crash safety: the new plan" 0
+    # how long a whole run takes here (an ASan build, a busy machine): the kills cover it
+    dur=$(( ($(date +%s%N) - t0) / 1000000 ))
+    [ "$dur" -gt 0 ] 2>/dev/null || dur=300
     if same_files "$old" "$new"; then fail "crash safety: the two plans do not differ"; fi
     mkdir -p "$TMP/crash"
     out=$TMP/crash/out
@@ -651,11 +655,12 @@ test_crash_safety() {
     i=0
     while [ $i -lt 20 ]; do
         rm -rf "$TMP/crash" && mkdir -p "$TMP/crash" && cp -R "$old" "$out"
-        # sleeps of 0 to 0.38 s in a fixed order that is not monotone (7 is prime to 20)
-        ms=$(( (i * 7 % 20) * 20 ))
+        # sleeps of 0 to 1.9 times a whole run, in a fixed order that is not monotone (7 is
+        # prime to 20)
+        ms=$(( (i * 7 % 20) * dur / 10 ))
         "$BIN" deploy "$TRUST" -o "$out" --quiet >/dev/null 2>&1 &
         pid=$!
-        sleep "$(printf '0.%03d' $ms)"
+        sleep "$(printf '%d.%03d' $((ms / 1000)) $((ms % 1000)))"
         kill -9 $pid 2>/dev/null
         wait $pid 2>/dev/null
         if same_files "$out" "$old"; then
