@@ -500,10 +500,14 @@ static bool headerless(const cpd_csv *t, const cpd_csv_colspec *spec, size_t n, 
     for (size_t i = 0; i < n; i++)
         if (spec[i].required)
             strcat(strcat(want, *want ? ", " : ""), spec[i].name);
+    size_t cut = 0; /* the row's first 8 cells are enough to recognise it */
+    for (int j = 0; j < 8 && j < cpd_csv_ncols(t); j++)
+        cut += strlen(cpd_csv_header(t, j)) + (j ? 2 : 0);
+    bool more = cpd_csv_ncols(t) > 8;
     cpd_error(d, t->name, header_line(t), 0,
-              "the first row names none of the columns (%s): is the header row missing? The "
+              "the first row names none of the columns (%.*s%s): is the header row missing? The "
               "file must start with the column names (%s, ...)",
-              have, want);
+              (int)cut, have, more ? ", …" : "", want);
     free(want);
     free(have);
     return true;

@@ -311,6 +311,13 @@ static void test_csv__header_row_missing(void **state)
     assert_non_null(parse(f, "code,title\nT1,Ann\n"));
     assert_false(cpd_csv_bind(f->t, spec, 3, idx, f->d));
     assert_string_equal(diag(f, 3), "t.csv:1: missing column 'id' (header has: code, title)");
+    cpd_csv_free(&f->t);
+    /* a long first row is shown by its first eight cells */
+    assert_non_null(parse(f, "1,2,3,4,5,6,7,8,9,10\n"));
+    assert_false(cpd_csv_bind(f->t, spec, 3, idx, f->d));
+    assert_string_equal(diag(f, 5), "t.csv:1: the first row names none of the columns (1, 2, 3, "
+                                    "4, 5, 6, 7, 8, …): is the header row missing? The file must "
+                                    "start with the column names (id, name, ...)");
 }
 
 /* UTF-16 without a byte-order mark (Windows "Unicode text"): said so, not "binary file". */
