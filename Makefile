@@ -32,6 +32,8 @@ DEB_PKGS := build-essential pkg-config libglpk-dev libcsv-dev libcjson-dev libcm
 DEB_PKGS += libxml2-utils chromium fonts-dejavu-core
 # groff: the end-to-end tests check the man page with `groff -man -ww -z`.
 DEB_PKGS += groff-base
+# `make fuzz` only (libFuzzer comes with clang's runtime libraries)
+FUZZ_DEB_PKGS := clang libclang-rt-14-dev
 
 .PHONY: all test unit e2e sanitize valgrind demo bench deps install uninstall clean format lint
 .PHONY: man-check
@@ -132,6 +134,44 @@ format:
 
 lint:
 	cppcheck --quiet --enable=warning,performance,portability --error-exitcode=1 -Iio -Imodel -Isolver io model solver cli
+
+# ---- fuzzing (clang's libFuzzer, ASan and UBSan): `make fuzz` builds every target in
+# tests/fuzz/, replays the saved crashing inputs (tests/fuzz/regress/TARGET/), then runs each
+# target FUZZ_SECONDS on a seed corpus made from the bundled scenarios and golden cases.
+FUZZ_CC      ?= clang
+FUZZ_BUILD   := build-fuzz
+FUZZ_TARGETS := csv json deploy inset onboard
+FUZZ_SECONDS ?= 12
+FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZ_BIN     := $(FUZZ_TARGETS:%=$(FUZZ_BUILD)/fuzz/fuzz_%)
+
+.PHONY: fuzz fuzz-build fuzz-clean
+fuzz-build:
+	@$(MAKE) --no-print-directory deps DEB_PKGS="$(FUZZ_DEB_PKGS)"
+	$(MAKE) BUILD=$(FUZZ_BUILD) CC=$(FUZZ_CC) CFLAGS="-O1 -g -fsanitize=fuzzer-no-link $(FUZZ_SAN)" \
+	  $(FUZZ_BUILD)/libcpd.a
+	$(MAKE) $(FUZZ_BIN)
+
+$(FUZZ_BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_util.h $(FUZZ_BUILD)/libcpd.a
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(WARN) -O1 -g -fsanitize=fuzzer $(FUZZ_SAN) $(INC) $(DEP_CFLAGS) -o $@ $< \
+	  $(FUZZ_BUILD)/libcpd.a $(DEP_LIBS)
+
+fuzz: fuzz-build
+	@rm -rf $(FUZZ_BUILD)/seeds $(FUZZ_BUILD)/crash-* && sh tests/fuzz/seeds.sh $(FUZZ_BUILD)/seeds
+	@set -e; for t in $(FUZZ_TARGETS); do \
+	  r=tests/fuzz/regress/$$t; c=$(FUZZ_BUILD)/corpus/$$t; mkdir -p $$c; \
+	  if [ -n "$$(ls $$r 2>/dev/null)" ]; then echo "== replay $$t"; $(FUZZ_BUILD)/fuzz/fuzz_$$t $$r/* >/dev/null 2>&1 \
+	    || { $(FUZZ_BUILD)/fuzz/fuzz_$$t $$r/*; exit 1; }; fi; \
+	  echo "== fuzz $$t ($(FUZZ_SECONDS) s)"; \
+	  $(FUZZ_BUILD)/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=10 \
+	    -rss_limit_mb=2048 -artifact_prefix=$(FUZZ_BUILD)/crash-$$t- -print_final_stats=1 \
+	    $$c $(FUZZ_BUILD)/seeds/$$t 2>&1 | grep -E 'stat::number_of_executed_units|ERROR|SUMMARY|Test unit' || true; \
+	  if ls $(FUZZ_BUILD)/crash-$$t-* >/dev/null 2>&1; then echo "fuzz $$t: crash saved in $(FUZZ_BUILD)/"; exit 1; fi; \
+	done
+
+fuzz-clean:
+	rm -rf $(FUZZ_BUILD)
 
 clean:
 	rm -rf build build-asan cpdplan

@@ -44,6 +44,7 @@ typedef struct {
     bool strict;              /* inset only */
     bool ics;                 /* inset only: also write sessions.ics */
     bool quiet, json, help, version;
+    bool anonymise;           /* names replaced by ids in every output */
 } cli_job_opts;
 
 /* Usage errors are collected as diagnostics of the command ("cpdplan deploy: ..."), so every

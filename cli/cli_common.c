@@ -15,7 +15,8 @@
 
 /* ---- local ---- */
 
-enum { OPT_GAP = 256, OPT_EXPORT, OPT_MAX_CHANGES, OPT_STRICT, OPT_JSON, OPT_VERSION, OPT_ICS };
+enum { OPT_GAP = 256, OPT_EXPORT, OPT_MAX_CHANGES, OPT_STRICT, OPT_JSON, OPT_VERSION, OPT_ICS,
+       OPT_ANON };
 
 static const struct option job_long[] = {
     {"out", required_argument, NULL, 'o'},
@@ -29,6 +30,8 @@ static const struct option job_long[] = {
     {"json", no_argument, NULL, OPT_JSON},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, OPT_VERSION},
+    {"anonymise", no_argument, NULL, OPT_ANON},
+    {"anonymize", no_argument, NULL, OPT_ANON},
     {NULL, 0, NULL, 0},
 };
 
@@ -78,6 +81,9 @@ static void job_option(int c, const char *arg, cli_job_opts *o, cpd_diags *d, co
         break;
     case OPT_VERSION:
         o->version = true;
+        break;
+    case OPT_ANON:
+        o->anonymise = true;
         break;
     default:
         break;

@@ -21,6 +21,7 @@ static const char deploy_help[] =
     "      --gap REL           stop once proven within REL of the best (0.01 = 1%)\n"
     "      --max-changes K     break at most K of last term's pairs\n"
     "      --export-model FILE write the exact model solved (FILE.lp or FILE.mps)\n"
+    "      --anonymise         write ids in place of names (to share the plan)\n"
     "  -q, --quiet             no summary, no warnings (errors only)\n"
     "      --json              print summary.json on stdout instead of the table\n"
     "  -h, --help              show this help\n"
@@ -118,6 +119,8 @@ int cmd_deploy(int argc, char **argv)
         status = CPD_EINPUT;
         goto done;
     }
+    if (o.anonymise)
+        cpd_scenario_anonymise(s);
     status = solve_and_write(s, &o, out);
     cpd_scenario_free(&s);
 done:

@@ -23,6 +23,7 @@ static const char inset_help[] =
     "      --ics               also write sessions.ics, each person's sessions as\n"
     "                          calendar events (needs inset.date in scenario.json)\n"
     "      --export-model FILE write the exact model solved (FILE.lp or FILE.mps)\n"
+    "      --anonymise         write ids in place of names (to share the plan)\n"
     "  -q, --quiet             no summary, no warnings (errors only)\n"
     "      --json              print summary.json on stdout instead of the table\n"
     "  -h, --help              show this help\n"
@@ -151,6 +152,8 @@ int cmd_inset(int argc, char **argv)
     }
     p->params.strict |= o.strict;
     p->params.ics = o.ics;
+    if (o.anonymise)
+        cpd_inset_anonymise(p);
     status = ics_ready(p, o.dir) ? solve_and_write(p, &o, out) : CPD_EINPUT;
     cpd_inset_free(&p);
 done:

@@ -19,6 +19,7 @@ static const char onboard_help[] =
     "  -t, --time-limit SEC    search at most SEC seconds, then write the best plan\n"
     "      --gap REL           stop once proven within REL of the best (0.01 = 1%)\n"
     "      --export-model FILE write the exact model solved (FILE.lp or FILE.mps)\n"
+    "      --anonymise         write ids in place of names (to share the plan)\n"
     "  -q, --quiet             no summary, no warnings (errors only)\n"
     "      --json              print summary.json on stdout instead of the views\n"
     "  -h, --help              show this help\n"
@@ -113,6 +114,8 @@ int cmd_onboard(int argc, char **argv)
         status = CPD_EINPUT;
         goto done;
     }
+    if (o.anonymise)
+        cpd_onboard_anonymise(p);
     status = solve_and_write(p, &o, out);
     cpd_onboard_free(&p);
 done:

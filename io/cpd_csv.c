@@ -297,15 +297,34 @@ static bool only_ws(const char *s, size_t n)
 
 /* ---- interface: reading ---- */
 
+bool cpd_text_utf16(const char *text, size_t len, bool *bom)
+{
+    const unsigned char *u = (const unsigned char *)text;
+    *bom = len >= 2 && (u[0] == 0xFF || u[0] == 0xFE) && (u[0] ^ u[1]) == 0x01;
+    if (*bom)
+        return true;
+    size_t pairs = len / 2 < 32 ? len / 2 : 32;
+    if (pairs < 2)
+        return false;
+    bool le = true, be = true; /* little-endian: the NUL after each character, else before */
+    for (size_t i = 0; i < pairs; i++) {
+        unsigned char a = u[2 * i], b = u[2 * i + 1];
+        le = le && b == 0 && a != 0 && a < 0x80;
+        be = be && a == 0 && b != 0 && b < 0x80;
+    }
+    return le || be;
+}
+
 cpd_csv *cpd_csv_parse(const char *text, size_t len, const char *name, cpd_diags *d)
 {
     if (!text) {
         text = "";
         len = 0;
     }
-    if (len >= 2 && ((unsigned char)text[0] == 0xFF || (unsigned char)text[0] == 0xFE) &&
-        ((unsigned char)text[1] ^ (unsigned char)text[0]) == 0x01) {
-        cpd_error(d, name, 0, 0, "UTF-16 file, expected UTF-8 CSV (save it as CSV UTF-8)");
+    bool bom;
+    if (cpd_text_utf16(text, len, &bom)) {
+        cpd_error(d, name, 0, 0, "UTF-16 file%s, expected UTF-8 CSV (save it as CSV UTF-8)",
+                  bom ? "" : " (no byte-order mark)");
         return NULL;
     }
     const char *nul = memchr(text, '\0', len);
@@ -457,11 +476,53 @@ static bool column_has_text(const cpd_csv *t, int col)
     return false;
 }
 
+/* A first row that names no column of spec while spec requires some, and holds a digit (an id,
+ * a number: column names rarely do), is most likely data with the header row missing: one
+ * error saying so, instead of a warning for each cell and an error for each column. */
+static bool headerless(const cpd_csv *t, const cpd_csv_colspec *spec, size_t n, cpd_diags *d)
+{
+    bool required = false, digit = false;
+    for (size_t i = 0; i < n; i++)
+        required |= spec[i].required;
+    for (int j = 0; j < cpd_csv_ncols(t); j++) {
+        const char *h = cpd_csv_header(t, j);
+        if (in_spec(h, spec, n))
+            return false;
+        digit |= strpbrk(h, "0123456789") != NULL;
+    }
+    if (!required || !digit)
+        return false;
+    size_t len = 1;
+    for (size_t i = 0; i < n; i++)
+        len += strlen(spec[i].name) + 2;
+    char *want = cpd_xmalloc(len), *have = header_list(t);
+    want[0] = '\0';
+    for (size_t i = 0; i < n; i++)
+        if (spec[i].required)
+            strcat(strcat(want, *want ? ", " : ""), spec[i].name);
+    size_t cut = 0; /* the row's first 8 cells are enough to recognise it */
+    for (int j = 0; j < 8 && j < cpd_csv_ncols(t); j++)
+        cut += strlen(cpd_csv_header(t, j)) + (j ? 2 : 0);
+    bool more = cpd_csv_ncols(t) > 8;
+    cpd_error(d, t->name, header_line(t), 0,
+              "the first row names none of the columns (%.*s%s): is the header row missing? The "
+              "file must start with the column names (%s, ...)",
+              (int)cut, have, more ? ", …" : "", want);
+    free(want);
+    free(have);
+    return true;
+}
+
 bool cpd_csv_bind(const cpd_csv *t, const cpd_csv_colspec *spec, size_t n, int *idx,
                   cpd_diags *d)
 {
     bool ok = true;
     int line = header_line(t);
+    if (headerless(t, spec, n, d)) {
+        for (size_t i = 0; i < n; i++)
+            idx[i] = -1;
+        return false;
+    }
     for (int j = 0; j < cpd_csv_ncols(t); j++) {
         const char *h = cpd_csv_header(t, j);
         if (!*h) {

@@ -61,6 +61,11 @@ bool cpd_csv_bool(const cpd_csv *t, size_t row, int col, const char *what, bool 
  * lower is true). */
 void cpd_csv_list(const cpd_csv *t, size_t row, int col, bool lower, cpd_strlist *l);
 
+/* Whether text is UTF-16, as spreadsheets and Windows tools save "Unicode text": a UTF-16
+ * byte-order mark (*bom set), or none but its first characters each an ASCII byte beside a NUL
+ * byte (*bom cleared). Shared with the JSON reader. */
+bool cpd_text_utf16(const char *text, size_t len, bool *bom);
+
 /* Strict number parsing of a plain string, shared with the JSON reader. */
 bool cpd_parse_double(const char *s, double *out);
 bool cpd_parse_long(const char *s, long *out);

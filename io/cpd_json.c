@@ -275,6 +275,12 @@ static void syntax_error(jctx *j, const char *start, size_t len, const char *err
 
 static cJSON *parse(jctx *j, const char *text, size_t len)
 {
+    bool utf16_bom;
+    if (cpd_text_utf16(text, len, &utf16_bom)) {
+        cpd_error(j->d, j->name, 0, 0, "UTF-16 file%s, expected UTF-8 JSON (save it as UTF-8)",
+                  utf16_bom ? "" : " (no byte-order mark)");
+        return NULL;
+    }
     if (memchr(text, '\0', len)) {
         cpd_error(j->d, j->name, 0, 0, "binary file (a NUL byte), expected JSON");
         return NULL;

@@ -258,6 +258,14 @@ static void read_coach_row(loader *L, const cpd_csv *t, size_t r, const int *c, 
 {
     cpd_coach k = {.id = (char *)id, .line = cpd_csv_line(t, r)};
     k.name = (char *)cpd_io_name_or_id(t, r, c[1], id, L->d);
+    /* A coach with a staff member's id is that person (never paired with themself): an id
+     * shared by two different names is two people clashing on one id. */
+    int same = cpd_strmap_get(L->staff_ids, id);
+    if (same >= 0 && strcasecmp(k.name, L->s->staff[same].name) != 0)
+        cpd_cell_error(L->d, t, r, c[0],
+                       "coach id '%s' is staff.csv's '%s' (line %d), but this row names '%s'; "
+                       "give each person one id",
+                       id, L->s->staff[same].name, L->s->staff[same].line, k.name);
     const char *role = cpd_io_required(t, r, c[2], "role", L->d);
     if (role && !cpd_coach_role_parse(role, &k.role))
         cpd_cell_error(L->d, t, r, c[2],

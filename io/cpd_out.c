@@ -1,8 +1,11 @@
-/* cpd_out.c — a set of output files written under temporary names and renamed into place only
- * when every one of them was written without error. */
+/* cpd_out.c — a set of output files written under temporary names and put in place only when
+ * every one of them was written without error, the whole set at once where the system allows. */
+#define _GNU_SOURCE /* renameat2 and RENAME_EXCHANGE (Linux, glibc 2.28) */
 #include "cpd_out.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <stdio.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,8 +20,12 @@ typedef struct {
     FILE *f;
 } out_file;
 
+/* Where the files are written before commit. When stage is set, a fresh folder next to dir
+ * (".NAME.new.PID.N") holds them under their own names, and commit swaps it with dir in one
+ * rename (see cpd_outset_commit); else they are written into dir under temporary names. */
 struct cpd_outset {
     char *dir;
+    char *stage;
     out_file *files;
     size_t n, cap;
 };
@@ -67,18 +74,21 @@ static bool make_dirs(const char *dir, cpd_diags *d)
 /* Creates the temporary file with O_EXCL under a name nobody else uses: the pid keeps two
  * runs apart, the counter two attempts within one run. Mode 0666 so the umask decides, as
  * for any file a program writes. */
-static FILE *open_tmp(const char *dir, const char *name, char **tmp_out, int *err)
+static FILE *open_tmp(const char *dir, const char *name, bool staged, char **tmp_out, int *err)
 {
     static unsigned counter;
     for (int attempt = 0; attempt < 100; attempt++) {
         char leaf[512];
-        snprintf(leaf, sizeof leaf, ".%s.tmp.%ld.%u", name, (long)getpid(), counter++);
+        if (staged) /* a folder of our own: the file's own name, once */
+            snprintf(leaf, sizeof leaf, "%s", name);
+        else
+            snprintf(leaf, sizeof leaf, ".%s.tmp.%ld.%u", name, (long)getpid(), counter++);
         char *tmp = join(dir, leaf);
         int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL, 0666);
         if (fd < 0) {
             *err = errno;
             free(tmp);
-            if (*err == EEXIST)
+            if (*err == EEXIST && !staged)
                 continue;
             return NULL;
         }
@@ -112,16 +122,122 @@ static int finish_file(out_file *o)
     return err;
 }
 
+/* Removes every entry of a folder of plain files, then the folder. */
+static void remove_stage(const char *stage)
+{
+    DIR *dp = opendir(stage);
+    if (dp) {
+        for (struct dirent *e; (e = readdir(dp)) != NULL;) {
+            if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+                continue;
+            char *p = join(stage, e->d_name);
+            unlink(p);
+            free(p);
+        }
+        closedir(dp);
+    }
+    rmdir(stage);
+}
+
+/* A fresh folder beside dir for the set, or NULL (the set is then written into dir itself) when
+ * dir has no name of its own ("/", ".", "..") or its parent cannot take one. */
+static char *make_stage(const char *dir)
+{
+    static unsigned counter;
+    char *d = cpd_strdup(dir);
+    size_t n = strlen(d);
+    while (n > 1 && d[n - 1] == '/')
+        d[--n] = '\0';
+    char *slash = strrchr(d, '/');
+    const char *base = slash ? slash + 1 : d;
+    const char *parent = slash ? (slash == d ? "/" : d) : ".";
+    if (slash && slash != d)
+        *slash = '\0';
+    char *stage = NULL;
+    if (*base && strcmp(base, ".") != 0 && strcmp(base, "..") != 0) {
+        char leaf[300];
+        for (int attempt = 0; attempt < 100 && !stage; attempt++) {
+            snprintf(leaf, sizeof leaf, ".%.200s.new.%ld.%u", base, (long)getpid(), counter++);
+            stage = join(strcmp(parent, "/") == 0 ? "" : parent, leaf);
+            if (mkdir(stage, 0700) != 0) {
+                int e = errno;
+                free(stage);
+                stage = NULL;
+                if (e != EEXIST)
+                    break;
+            }
+        }
+    }
+    free(d);
+    return stage;
+}
+
+static bool in_set(const cpd_outset *o, const char *name)
+{
+    for (size_t i = 0; i < o->n; i++)
+        if (strcmp(o->files[i].name, name) == 0)
+            return true;
+    return false;
+}
+
+/* Hard-links into the stage every file of dir the set does not replace, so the swapped-in
+ * folder still holds them. False when dir holds anything else (a folder, a link) or a link
+ * cannot be made: the set is then renamed in file by file. */
+static bool carry_over(const cpd_outset *o)
+{
+    DIR *dp = opendir(o->dir);
+    if (!dp)
+        return errno == ENOENT;
+    bool ok = true;
+    for (struct dirent *e; ok && (e = readdir(dp)) != NULL;) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0 || in_set(o, e->d_name))
+            continue;
+        char *from = join(o->dir, e->d_name), *to = join(o->stage, e->d_name);
+        struct stat st;
+        ok = lstat(from, &st) == 0 && S_ISREG(st.st_mode) && link(from, to) == 0;
+        free(from);
+        free(to);
+    }
+    closedir(dp);
+    return ok;
+}
+
+/* The whole set in one step: the stage, holding the new files and the carried-over ones, takes
+ * dir's place (an exchange of the two names, or a plain rename when dir is gone); what dir held
+ * is then removed. False when the system cannot do it: nothing has changed then. */
+static bool swap_in(cpd_outset *o)
+{
+    struct stat st;
+    if (lstat(o->dir, &st) == 0) {
+        if (!S_ISDIR(st.st_mode)) /* a link to the folder stays a link: file by file then */
+            return false;
+        (void)chmod(o->stage, st.st_mode & 07777);
+        if (renameat2(AT_FDCWD, o->stage, AT_FDCWD, o->dir, RENAME_EXCHANGE) != 0)
+            return false;
+    } else if (errno != ENOENT || rename(o->stage, o->dir) != 0) {
+        return false;
+    }
+    for (size_t i = 0; i < o->n; i++) { /* in place now: none of them is to be removed */
+        free(o->files[i].tmp);
+        o->files[i].tmp = NULL;
+    }
+    return true;
+}
+
 static void drop_all(cpd_outset *o)
 {
     for (size_t i = 0; i < o->n; i++) {
         if (o->files[i].f)
             fclose(o->files[i].f);
-        if (o->files[i].tmp)
+        if (o->files[i].tmp && !o->stage)
             unlink(o->files[i].tmp);
         free(o->files[i].name);
         free(o->files[i].path);
         free(o->files[i].tmp);
+    }
+    if (o->stage) {
+        remove_stage(o->stage); /* the old folder after a swap, else the unused stage */
+        free(o->stage);
     }
     free(o->files);
     free(o->dir);
@@ -148,6 +264,17 @@ static void sync_dir(const char *dir)
     }
 }
 
+/* The folder holding path, synced: a swap changed its entries. */
+static void sync_parent(const char *path)
+{
+    char *p = cpd_strdup(path);
+    char *slash = strrchr(p, '/');
+    if (slash)
+        slash[slash == p] = '\0';
+    sync_dir(slash ? p : ".");
+    free(p);
+}
+
 /* ---- interface ---- */
 
 cpd_outset *cpd_outset_new(const char *dir, cpd_diags *d)
@@ -160,6 +287,7 @@ cpd_outset *cpd_outset_new(const char *dir, cpd_diags *d)
         return NULL;
     cpd_outset *o = cpd_xcalloc(1, sizeof *o);
     o->dir = cpd_strdup(dir);
+    o->stage = make_stage(dir);
     return o;
 }
 
@@ -182,7 +310,7 @@ FILE *cpd_outset_open(cpd_outset *o, const char *name, cpd_diags *d)
     }
     char *tmp = NULL;
     int err = 0;
-    FILE *f = open_tmp(o->dir, name, &tmp, &err);
+    FILE *f = open_tmp(o->stage ? o->stage : o->dir, name, o->stage != NULL, &tmp, &err);
     if (!f) {
         cpd_error(d, path, 0, 0, "cannot create the file (%s)", strerror(err));
         free(path);
@@ -214,6 +342,12 @@ bool cpd_outset_commit(cpd_outset **op, cpd_diags *d)
     }
     for (size_t i = 0; ok && i < o->n; i++)
         ok = target_ok(&o->files[i], d);
+    if (ok && o->stage && carry_over(o) && swap_in(o)) {
+        sync_dir(o->dir);
+        sync_parent(o->stage);
+        drop_all(o);
+        return true;
+    }
     for (size_t i = 0; ok && i < o->n; i++) {
         if (rename(o->files[i].tmp, o->files[i].path) != 0) {
             cpd_error(d, o->files[i].path, 0, 0, "cannot put the file in place (%s)",

@@ -1,8 +1,14 @@
 /* cpd_out.h — writing a plan's files whole or not at all, and the small pieces every plan writer
  * shares: HTML text and table cells for report.html, names cut or padded to a column for the
- * terminal. Each file is written to a temporary name in the out folder and renamed into place
- * only when every file of the set was written and closed without error, so a crash never
- * leaves half a plan.
+ * terminal. The files are written into a fresh folder beside the out folder (".OUT.new.PID.N")
+ * and put in place only when every file of the set was written and closed without error: the
+ * files of the out folder the set does not replace are hard-linked into it and the two folders
+ * are exchanged in one rename (renameat2 RENAME_EXCHANGE), so a crash at any moment leaves the
+ * out folder holding the previous plan or the new one, whole, never a mix. Where that cannot be
+ * done (the out folder holds a subfolder or a link, is a link itself, its parent cannot be
+ * written, or the file system cannot exchange) each file is renamed into place in turn, which
+ * never leaves a partial file but may, if killed between two renames, leave a mix. A kill
+ * before the exchange may leave the hidden staging folder beside the out folder.
  *
  * Ownership: cpd_outset_new returns a set the caller ends with cpd_outset_commit or
  * cpd_outset_abort (both free it and set the pointer to NULL). FILE pointers handed out belong

@@ -447,3 +447,5 @@ void cpd_inset_plan_free(cpd_inset_plan **pp)
     free(p);
     *pp = NULL;
 }
+
+void cpd_inset_anonymise(cpd_inset *p) { cpd_scenario_anonymise(p->common); }

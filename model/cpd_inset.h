@@ -85,6 +85,8 @@ void cpd_inset_free(cpd_inset **p);
 int cpd_inset_add_workshop(cpd_inset *p, const cpd_workshop *w);
 int cpd_inset_add_preference(cpd_inset *p, const cpd_preference *pr);
 void cpd_inset_add_pin(cpd_inset *p, const cpd_inset_pin *pin);
+/* --anonymise: every staff name (facilitators are staff) replaced by its id. */
+void cpd_inset_anonymise(cpd_inset *p);
 
 /* ---- the plan ---- */
 

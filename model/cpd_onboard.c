@@ -296,3 +296,10 @@ double cpd_onboard_cost(const cpd_onboard *p, const cpd_ob_task *tasks, int ntas
     free(week_of);
     return cost;
 }
+
+void cpd_onboard_anonymise(cpd_onboard *p)
+{
+    cpd_scenario_anonymise(p->common);
+    for (int i = 0; i < p->nresources; i++)
+        cpd_anonymise_name(&p->resources[i].name, p->resources[i].id);
+}

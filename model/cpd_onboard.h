@@ -99,6 +99,8 @@ void cpd_onboard_params_default(cpd_onboard_params *p);
 /* Takes over common (the caller's pointer is set to NULL). */
 cpd_onboard *cpd_onboard_new(cpd_scenario **common);
 void cpd_onboard_free(cpd_onboard **p);
+/* --anonymise: every staff and resource name replaced by its id. */
+void cpd_onboard_anonymise(cpd_onboard *p);
 /* Each add copies strings and takes over the lists and arrays in the struct passed; returns the
  * new index. */
 int cpd_onboard_add_activity(cpd_onboard *p, const cpd_activity *a);

@@ -233,3 +233,17 @@ unsigned cpd_coach_role_default_provides(cpd_coach_role r)
         return 1u << CPD_SERVICE_COACHING;
     }
 }
+
+void cpd_anonymise_name(char **name, const char *id)
+{
+    free(*name);
+    *name = cpd_strdup(id ? id : "");
+}
+
+void cpd_scenario_anonymise(cpd_scenario *s)
+{
+    for (int i = 0; i < s->nstaff; i++)
+        cpd_anonymise_name(&s->staff[i].name, s->staff[i].id);
+    for (int i = 0; i < s->ncoaches; i++)
+        cpd_anonymise_name(&s->coaches[i].name, s->coaches[i].id);
+}

@@ -150,6 +150,14 @@ void cpd_strlist_add(cpd_strlist *l, const char *item);
 bool cpd_strlist_has(const cpd_strlist *l, const char *item);
 void cpd_strlist_clear(cpd_strlist *l);
 
+/* ---- sharing a plan outside the trust (--anonymise) ---- */
+
+/* Replaces *name (owned) by a copy of id: what every output then shows for the person. */
+void cpd_anonymise_name(char **name, const char *id);
+/* Replaces every staff member's and coach's name by their id, so that no writer can put a
+ * person's name into a plan. Schools keep their names (not personal data). */
+void cpd_scenario_anonymise(cpd_scenario *s);
+
 const char *cpd_need_name(cpd_need n);           /* "none", "light", ... */
 bool cpd_need_parse(const char *s, cpd_need *out);
 const char *cpd_coach_role_name(cpd_coach_role r); /* "lp", "dol", "ot", "mentor", "senior_leader" */

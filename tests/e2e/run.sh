@@ -1109,6 +1109,179 @@ test_json_shape() {
     fi
 }
 
+# ---- (k) hardening: crash safety, determinism across time limits ----
+
+# clockless FILE: the file without what the clock decides (summary.json's "seconds", the time
+# on report.html's status line), for comparing plans of two runs.
+clockless() {
+    sed -e '/"seconds":/d' -e '/class="secs"/d' "$1"
+}
+
+# same_files A B: the two folders hold the same file names (hidden ones too) and, clock aside,
+# the same bytes; prints nothing and succeeds then.
+same_files() {
+    [ "$(ls -A "$1")" = "$(ls -A "$2")" ] || return 1
+    for _f in $(ls -A "$1"); do
+        [ -f "$1/$_f" ] && [ -f "$2/$_f" ] || return 1
+        clockless "$1/$_f" >"$TMP/same.a"
+        clockless "$2/$_f" >"$TMP/same.b"
+        cmp -s "$TMP/same.a" "$TMP/same.b" || return 1
+    done
+}
+
+# A job killed (SIGKILL) at 20 moments spread over its run (as long as a whole run took here), writing into a folder that holds a
+# complete earlier plan: each time the folder holds the earlier plan or the new one, whole,
+# never a mix of the two nor a partial or temporary file.
+test_crash_safety() {
+    old=$TMP/crash-old
+    new=$TMP/crash-new
+    run generate deploy "$TMP/crash-gen" --staff 40 --schools 2 --seed 9
+    run deploy "$TMP/crash-gen" -o "$old" --quiet
+    expect_rc "crash safety: the earlier plan" 0
+    t0=$(date +%s%N)
+    run deploy "$TRUST" -o "$new" --quiet
+    expect_rc "crash safety: the new plan" 0
+    # how long a whole run takes here (an ASan build, a busy machine): the kills cover it
+    dur=$(( ($(date +%s%N) - t0) / 1000000 ))
+    [ "$dur" -gt 0 ] 2>/dev/null || dur=300
+    if same_files "$old" "$new"; then fail "crash safety: the two plans do not differ"; fi
+    mkdir -p "$TMP/crash"
+    out=$TMP/crash/out
+    n_old=0
+    n_new=0
+    i=0
+    while [ $i -lt 20 ]; do
+        rm -rf "$TMP/crash" && mkdir -p "$TMP/crash" && cp -R "$old" "$out"
+        # sleeps of 0 to 1.9 times a whole run, in a fixed order that is not monotone (7 is
+        # prime to 20)
+        ms=$(( (i * 7 % 20) * dur / 10 ))
+        "$BIN" deploy "$TRUST" -o "$out" --quiet >/dev/null 2>&1 &
+        pid=$!
+        sleep "$(printf '%d.%03d' $((ms / 1000)) $((ms % 1000)))"
+        kill -9 $pid 2>/dev/null
+        wait $pid 2>/dev/null
+        if same_files "$out" "$old"; then
+            n_old=$((n_old + 1))
+            pass
+        elif same_files "$out" "$new"; then
+            n_new=$((n_new + 1))
+            pass
+        else
+            fail "crash safety: killed after ${ms} ms, the out folder is neither plan: $(ls -A "$out" | tr '\n' ' ')"
+        fi
+        i=$((i + 1))
+    done
+    # both outcomes seen: the kills fell before and after the commit
+    if [ $n_old -gt 0 ] && [ $n_new -gt 0 ]; then
+        pass
+    else
+        echo "note: crash safety saw $n_old earlier and $n_new new plans of 20"
+    fi
+}
+
+# same_plan_dir WHAT A B: every file of two plan folders agrees, clock aside.
+same_plan_dir() {
+    if same_files "$2" "$3"; then
+        pass
+    else
+        fail "$1: the plans differ: $(diff -r "$2" "$3" | head -n 5)"
+    fi
+}
+
+# The bundled scenarios of the three jobs are solved to optimality well within 30 s: a run at
+# -t 30, another at -t 30 and one at -t 60 write the same bytes (clock aside).
+test_determinism_limits() {
+    for job in deploy inset onboard; do
+        case $job in
+        deploy) dir=$TRUST ;;
+        *) dir=$ROOT/scenarios/$job ;;
+        esac
+        for t in 30a 30b 60; do
+            run "$job" "$dir" -o "$TMP/detl-$job-$t" --quiet -t "${t%[ab]}"
+            expect_rc "determinism: $job -t ${t%[ab]}" 0
+        done
+        st=$(json_field "$TMP/detl-$job-60/summary.json" status)
+        if [ "$st" = optimal ]; then pass; else fail "determinism: $job status '$st', expected optimal"; fi
+        same_plan_dir "determinism: $job, two runs at -t 30" "$TMP/detl-$job-30a" "$TMP/detl-$job-30b"
+        same_plan_dir "determinism: $job, -t 30 and -t 60" "$TMP/detl-$job-30a" "$TMP/detl-$job-60"
+    done
+}
+
+# ---- (l) --anonymise ----
+
+# names_of DIR: every person's name in DIR's staff.csv, coaches.csv and resources.csv, one a
+# line (also with ' as report.html escapes it).
+names_of() {
+    for _f in staff.csv coaches.csv resources.csv; do
+        [ -f "$1/$_f" ] && col "$1/$_f" name
+    done | tr -d '\r' | sed '/^$/d' | sort -u >"$TMP/names.raw"
+    cat "$TMP/names.raw"
+    sed -n "s/'/\&#39;/gp" "$TMP/names.raw"
+}
+
+# names_in OUT NAMES: the files of OUT (calendars unfolded) that hold a line of NAMES.
+names_in() {
+    for _f in "$1"/*; do
+        case $_f in
+        *.ics) tr -d '\r' <"$_f" | awk '/^ / { printf "%s", substr($0, 2); next } NR > 1 { print "" } { printf "%s", $0 } END { print "" }' ;;
+        *) cat "$_f" ;;
+        esac | grep -F -q -f "$2" && basename "$_f"
+    done
+}
+
+# With --anonymise no name from the scenario's files appears in any output of the three jobs;
+# without it they do (the check can see them).
+test_anonymise() {
+    for job in deploy inset onboard; do
+        case $job in
+        deploy) dir=$TRUST ;;
+        *) dir=$ROOT/scenarios/$job ;;
+        esac
+        names_of "$dir" >"$TMP/names-$job"
+        if [ "$(wc -l <"$TMP/names-$job")" -ge 5 ]; then pass; else fail "anonymise $job: no names read"; fi
+        run "$job" "$dir" -o "$TMP/anon-$job" --quiet --anonymise
+        expect_rc "$job --anonymise" 0
+        leaked=$(names_in "$TMP/anon-$job" "$TMP/names-$job" | tr '\n' ' ')
+        if [ -z "$leaked" ]; then pass; else fail "$job --anonymise: names in $leaked"; fi
+        run "$job" "$dir" -o "$TMP/named-$job" --quiet
+        if [ -n "$(names_in "$TMP/named-$job" "$TMP/names-$job")" ]; then
+            pass
+        else
+            fail "$job without --anonymise: no name found in any output (the check sees nothing)"
+        fi
+    done
+}
+
+# ---- (m) a 50 MB input ----
+
+# A staff.csv of 50 MB (made here, not kept in the repository): 640,000 rows read in full, the
+# one bad row at the end reported at its exact line and column, exit 2, nothing written.
+test_huge_file() {
+    big=$TMP/big
+    rm -rf "$big"
+    cp -R "$CASES/duplicate_staff" "$big"
+    rm -f "$big/expected_status" "$big/expected_stderr"
+    sed '/^T2,Bea Carr,/d' "$CASES/duplicate_staff/staff.csv" >"$big/staff.csv"
+    awk 'BEGIN { for (i = 1; i <= 640000; i++)
+        printf "S%07d,Staff Member Number %07d,SCH%d,teacher,maths;english,light,behaviour\n", i, i, 1 + i % 2
+        print "S9999999,Last One,SCH9,teacher,maths,light," }' >>"$big/staff.csv"
+    size=$(wc -c <"$big/staff.csv")
+    if [ "$size" -ge 50000000 ]; then pass; else fail "huge file: staff.csv is only $size bytes"; fi
+    line=$(wc -l <"$big/staff.csv")
+    run deploy "$big" -o "$big/out"
+    expect_rc "huge file" 2
+    expect_in "$TMP/err.txt" "huge file" "staff.csv:$line:3: unknown school 'SCH9' (known: SCH1, SCH2)"
+    if [ "$(grep -c . "$TMP/err.txt")" = 1 ]; then pass; else fail "huge file: more than one message: $(head -c 600 "$TMP/err.txt")"; fi
+    expect_no_output "huge file" "$big/out"
+    rm -rf "$big"
+}
+
+# The corpus of bad inputs holds at least 40 cases (issue 6).
+test_case_count() {
+    n=$(ls -d "$CASES"/*/ | wc -l)
+    if [ "$n" -ge 40 ]; then pass; else fail "only $n bad-input cases in tests/cases (40 or more expected)"; fi
+}
+
 test_bundled
 test_generated
 test_determinism
@@ -1129,6 +1302,11 @@ test_help
 test_init_readme
 test_colour
 test_json_shape
+test_crash_safety
+test_determinism_limits
+test_anonymise
+test_huge_file
+test_case_count
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -292,6 +292,53 @@ static void test_csv__utf16_file(void **state)
     assert_int_equal(cpd_diags_len(f->d), 2);
 }
 
+/* A file without its header row: one error naming the first row and the columns wanted; a
+ * header of wrong names (no digits) still gets the missing-column errors. */
+static void test_csv__header_row_missing(void **state)
+{
+    fixture *f = *state;
+    static const cpd_csv_colspec spec[] = {{"id", true}, {"name", true}, {"hours", false}};
+    int idx[3] = {7, 7, 7};
+    assert_non_null(parse(f, "T1,Ann Lee,3\nT2,Bob,4\n"));
+    assert_false(cpd_csv_bind(f->t, spec, 3, idx, f->d));
+    assert_int_equal(cpd_diags_len(f->d), 1);
+    assert_string_equal(diag(f, 0), "t.csv:1: the first row names none of the columns (T1, Ann "
+                                    "Lee, 3): is the header row missing? The file must start "
+                                    "with the column names (id, name, ...)");
+    assert_int_equal(idx[0], -1);
+    assert_int_equal(idx[2], -1);
+    cpd_csv_free(&f->t);
+    assert_non_null(parse(f, "code,title\nT1,Ann\n"));
+    assert_false(cpd_csv_bind(f->t, spec, 3, idx, f->d));
+    assert_string_equal(diag(f, 3), "t.csv:1: missing column 'id' (header has: code, title)");
+    cpd_csv_free(&f->t);
+    /* a long first row is shown by its first eight cells */
+    assert_non_null(parse(f, "1,2,3,4,5,6,7,8,9,10\n"));
+    assert_false(cpd_csv_bind(f->t, spec, 3, idx, f->d));
+    assert_string_equal(diag(f, 5), "t.csv:1: the first row names none of the columns (1, 2, 3, "
+                                    "4, 5, 6, 7, 8, …): is the header row missing? The file must "
+                                    "start with the column names (id, name, ...)");
+}
+
+/* UTF-16 without a byte-order mark (Windows "Unicode text"): said so, not "binary file". */
+static void test_csv__utf16_without_bom(void **state)
+{
+    fixture *f = *state;
+    static const char le[] = "i\0d\0,\0n\0a\0m\0e\0\n\0";
+    assert_null(parse_n(f, le, sizeof le - 1));
+    assert_string_equal(diag(f, 0), "t.csv: UTF-16 file (no byte-order mark), expected UTF-8 CSV "
+                                    "(save it as CSV UTF-8)");
+    static const char be[] = "\0i\0d\0\n";
+    assert_null(parse_n(f, be, sizeof be - 1));
+    assert_int_equal(cpd_diags_len(f->d), 2);
+    bool bom = true;
+    assert_false(cpd_text_utf16("id,name\n", 8, &bom));
+    assert_false(bom);
+    assert_false(cpd_text_utf16("a\0", 2, &bom)); /* too short to tell */
+    assert_true(cpd_text_utf16("\xFF\xFE", 2, &bom));
+    assert_true(bom);
+}
+
 static void test_csv__invalid_utf8(void **state)
 {
     fixture *f = *state;
@@ -699,6 +746,8 @@ int main(void)
         T(empty_file),
         T(binary_file),
         T(utf16_file),
+        T(utf16_without_bom),
+        T(header_row_missing),
         T(invalid_utf8),
         T(utf8_valid_and_overlong),
         T(utf8_reports_capped),

@@ -246,6 +246,19 @@ static void test_load__duplicate_staff_and_coach_ids(void **state)
     assert_int_equal(cpd_diags_errors(f->d), 2);
 }
 
+/* A coach with a staff member's id is that person; under another name it is an id clash. */
+static void test_load__coach_id_clashes_with_staff(void **state)
+{
+    fixture *f = *state;
+    put_text(f, "coaches.csv", "id,name,role,school,hours\nT1,Lia Page,lp,trust,6\n"
+                               "T2,ben bell,mentor,SCH2,2\n");
+    put_text(f, "pins.csv", "coach,teacher,rule\n");
+    put_text(f, "previous.csv", "coach,teacher\n");
+    expect_error(f, "coaches.csv:2:1: coach id 'T1' is staff.csv's 'Ann Able' (line 2), but this "
+                    "row names 'Lia Page'; give each person one id");
+    assert_int_equal(cpd_diags_errors(f->d), 1); /* T2 is Ben Bell: the same person */
+}
+
 static void test_load__negative_hours(void **state)
 {
     fixture *f = *state;
@@ -601,6 +614,7 @@ int main(void)
         T(test_load__unknown_school_list_is_cut_at_eight),
         T(test_load__duplicate_school_id),
         T(test_load__duplicate_staff_and_coach_ids),
+        T(test_load__coach_id_clashes_with_staff),
         T(test_load__negative_hours),
         T(test_load__non_numeric_hours),
         T(test_load__unknown_need_level),

@@ -99,10 +99,9 @@ static void test_out__temp_names_hidden_until_commit(void **state)
     assert_non_null(o);
     FILE *x = cpd_outset_open(o, "plan.csv", f->d);
     assert_non_null(x);
-    char names[1024], want[64];
-    assert_int_equal(list_dir(f->dir, names, sizeof names), 1);
-    snprintf(want, sizeof want, ".plan.csv.tmp.%ld.", (long)getpid());
-    assert_memory_equal(names, want, strlen(want));
+    char names[1024];
+    /* staged in a folder beside the out folder: nothing in it until commit */
+    assert_int_equal(list_dir(f->dir, names, sizeof names), 0);
     assert_true(cpd_outset_commit(&o, f->d));
     assert_int_equal(list_dir(f->dir, names, sizeof names), 1);
     assert_string_equal(names, "plan.csv");
@@ -161,19 +160,77 @@ static void test_out__folder_under_a_file_fails(void **state)
     assert_string_equal(diag(f, 2), "no output folder given");
 }
 
-static void test_out__open_in_missing_folder_fails(void **state)
+/* The set is staged beside the out folder, so a folder removed meanwhile is simply made again
+ * by the commit. */
+static void test_out__folder_removed_before_commit(void **state)
 {
     fixture *f = *state;
     const char *dir = path(f, "gone");
     cpd_outset *o = cpd_outset_new(dir, f->d);
     assert_non_null(o);
     assert_int_equal(rmdir(dir), 0);
-    assert_null(cpd_outset_open(o, "plan.csv", f->d));
-    char want[600];
-    snprintf(want, sizeof want, "%s/plan.csv: cannot create the file (No such file or directory)",
-             dir);
-    assert_string_equal(diag(f, 0), want);
+    fputs("p\n", cpd_outset_open(o, "plan.csv", f->d));
+    assert_true(cpd_outset_commit(&o, f->d));
+    tu_assert_file(dir, "plan.csv", "p\n");
+    char names[1024];
+    assert_int_equal(list_dir(f->dir, names, sizeof names), 1);
+    assert_string_equal(names, "gone");
+}
+
+/* The whole set is swapped in at once: files of the folder the set does not write stay as they
+ * were, the replaced ones change, and no staging folder is left beside it. */
+static void test_out__swap_keeps_other_files(void **state)
+{
+    fixture *f = *state;
+    const char *dir = path(f, "out");
+    assert_int_equal(mkdir(dir, 0755), 0);
+    tu_put_text(dir, "plan.csv", "old\n");
+    tu_put_text(dir, "notes.txt", "mine\n");
+    cpd_outset *o = cpd_outset_new(dir, f->d);
+    fputs("new\n", cpd_outset_open(o, "plan.csv", f->d));
+    fputs("b\n", cpd_outset_open(o, "b.csv", f->d));
+    char names[1024];
+    assert_int_equal(list_dir(f->dir, names, sizeof names), 2); /* out and the stage */
+    assert_true(cpd_outset_commit(&o, f->d));
+    assert_int_equal(list_dir(dir, names, sizeof names), 3);
+    assert_string_equal(names, "b.csv notes.txt plan.csv");
+    tu_assert_file(dir, "plan.csv", "new\n");
+    tu_assert_file(dir, "notes.txt", "mine\n");
+    assert_int_equal(list_dir(f->dir, names, sizeof names), 1);
+    assert_string_equal(names, "out");
+    struct stat st;
+    assert_int_equal(stat(dir, &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0755);
+}
+
+/* A folder inside the out folder cannot be carried over by a link: the files are then renamed
+ * in one by one, and the folder stays. */
+static void test_out__subfolder_falls_back_to_renames(void **state)
+{
+    fixture *f = *state;
+    const char *dir = path(f, "out");
+    assert_int_equal(mkdir(dir, 0777), 0);
+    char sub[600];
+    snprintf(sub, sizeof sub, "%s/sub", dir);
+    assert_int_equal(mkdir(sub, 0777), 0);
+    cpd_outset *o = cpd_outset_new(dir, f->d);
+    fputs("a\n", cpd_outset_open(o, "a.csv", f->d));
+    assert_true(cpd_outset_commit(&o, f->d));
+    char names[1024];
+    assert_int_equal(list_dir(dir, names, sizeof names), 2);
+    assert_string_equal(names, "a.csv sub");
+    assert_int_equal(list_dir(f->dir, names, sizeof names), 1);
+}
+
+static void test_out__abort_removes_the_stage(void **state)
+{
+    fixture *f = *state;
+    cpd_outset *o = cpd_outset_new(path(f, "out"), f->d);
+    fputs("a\n", cpd_outset_open(o, "a.csv", f->d));
     cpd_outset_abort(&o);
+    char names[1024];
+    assert_int_equal(list_dir(f->dir, names, sizeof names), 1);
+    assert_string_equal(names, "out");
 }
 
 static void test_out__bad_names_refused(void **state)
@@ -256,7 +313,10 @@ int main(void)
         T(abort_leaves_nothing),
         T(old_file_replaced_only_on_commit),
         T(folder_under_a_file_fails),
-        T(open_in_missing_folder_fails),
+        T(folder_removed_before_commit),
+        T(swap_keeps_other_files),
+        T(subfolder_falls_back_to_renames),
+        T(abort_removes_the_stage),
         T(bad_names_refused),
         T(write_failure_writes_nothing),
         T(target_is_folder_fails_before_renaming),
