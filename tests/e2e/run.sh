@@ -3,6 +3,10 @@
 # Runs the binary on the bundled scenario, generated ones and the golden bad-input cases in
 # tests/cases/, checks every output and every exit status, and ends with "N passed, M failed".
 # CPD_SANITIZED=1 (an ASan build): smaller generated trusts, no 1000-staff runs.
+# CPD_VALGRIND=1: every run of the binary under valgrind (tests/e2e/valgrind.sh), and any memory
+# error or leak in any run fails the suite. Valgrind is 20-50 times slower, so the suite shrinks as
+# under CPD_SANITIZED=1 and more: runs whose checks do not need the optimum get a 1 s limit
+# (`lim`), and the reports reuse the identical runs made before instead of solving again.
 
 BIN=${1:?usage: sh tests/e2e/run.sh ./cpdplan}
 case $BIN in /*) ;; *) BIN=$(pwd)/$BIN ;; esac
@@ -15,6 +19,7 @@ CSVCOL=$HERE/csvcol.awk
 ICS_CHECK=${ICS_CHECK:-}
 case $ICS_CHECK in /* | "") ;; *) ICS_CHECK=$(pwd)/$ICS_CHECK ;; esac
 SAN=${CPD_SANITIZED:-0}
+VG=${CPD_VALGRIND:-0}
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/cpd-e2e.XXXXXX") || exit 3
 trap 'rm -rf "$TMP"' EXIT
 trap 'exit 130' INT TERM
@@ -27,7 +32,20 @@ fi
 passed=0
 failed=0
 
+if [ "$VG" = 1 ]; then
+    CPD_VG_BIN=$BIN
+    CPD_VG_LOGS=$TMP/valgrind
+    export CPD_VG_BIN CPD_VG_LOGS
+    mkdir -p "$CPD_VG_LOGS" || exit 3
+    BIN=$HERE/valgrind.sh
+    SAN=1
+fi
+
 # ---- helpers ----
+
+# lim [N]: "-t N" (nothing without N), or "-t 1" under valgrind; used unquoted, for runs whose
+# checks hold for any plan found, not only the optimum.
+lim() { if [ "$VG" = 1 ]; then echo "-t 1"; elif [ -n "$1" ]; then echo "-t $1"; fi; }
 
 pass() { passed=$((passed + 1)); }
 fail() {
@@ -136,10 +154,10 @@ test_bundled() {
         fail "deploy trust: intensive needs without a coach: ${missing:-(no intensive needs read)}"
     fi
     # the terminal table and --json
-    run deploy "$TRUST" -o "$TMP/trust-table"
+    run deploy "$TRUST" -o "$TMP/trust-table" $(lim)
     expect_rc "deploy trust (table)" 0
     expect_in "$TMP/out.txt" "deploy trust (table)" "Plan written to"
-    run deploy "$TRUST" -o "$TMP/trust-json" --json
+    run deploy "$TRUST" -o "$TMP/trust-json" --json $(lim)
     expect_rc "deploy trust --json" 0
     expect_in "$TMP/out.txt" "deploy trust --json" '"status"'
     if grep -q 'Plan written' "$TMP/out.txt"; then fail "deploy --json: the table was printed too"; else pass; fi
@@ -166,7 +184,7 @@ gen_solve() {
 test_generated() {
     if [ "$SAN" = 1 ]; then n=120 k=3; else n=300 k=8; fi
     for seed in 1 2 3; do
-        gen_solve "gen$n-s$seed" $n $k $seed -t 10
+        gen_solve "gen$n-s$seed" $n $k $seed $(lim 10)
     done
     run generate deploy "$TMP/gen-again" --staff $n --schools $k --seed 1
     if cmp -s "$TMP/gen$n-s1/staff.csv" "$TMP/gen-again/staff.csv" &&
@@ -285,7 +303,7 @@ test_max_changes() {
     g=$TMP/maxchg
     run generate deploy "$g" --staff 300 --schools 8 --seed 1
     expect_rc "max-changes: generate" 0
-    run deploy "$g" -o "$g/out" -q --max-changes 3
+    run deploy "$g" -o "$g/out" -q --max-changes 3 $(lim)
     expect_rc "max-changes: deploy --max-changes 3" 0
     run verify "$g" --plan "$g/out" --max-changes 3
     expect_rc "max-changes: verify with the same limit" 0
@@ -323,7 +341,7 @@ test_init() {
 test_export() {
     for ext in lp mps; do
         m=$TMP/model.$ext
-        run deploy "$TRUST" -o "$TMP/export-$ext" --quiet --export-model "$m"
+        run deploy "$TRUST" -o "$TMP/export-$ext" --quiet --export-model "$m" $(lim)
         expect_rc "deploy --export-model .$ext" 0
         if [ -s "$m" ]; then pass; else fail "--export-model: $m not written"; continue; fi
         command -v glpsol >/dev/null 2>&1 || continue
@@ -471,7 +489,7 @@ test_inset() {
     g=$TMP/inset$n
     run generate inset "$g" --staff $n --seed 1
     expect_rc "generate inset $n" 0
-    run inset "$g" -o "$g/out" --quiet -t 30
+    run inset "$g" -o "$g/out" --quiet $(lim 30)
     expect_rc "inset generated $n" 0
     expect_inset_plan "inset generated $n" "$g/out"
     expect_verified "inset generated $n" "$g" "$g/out"
@@ -567,10 +585,10 @@ test_onboard() {
     for _f in schedule.csv schedule.ics unmet.csv; do
         if cmp -s "$out/$_f" "$TMP/onboard-again/$_f"; then pass; else fail "onboard school: $_f differs between two runs"; fi
     done
-    run onboard "$ONBOARD" -o "$TMP/onboard-table"
+    run onboard "$ONBOARD" -o "$TMP/onboard-table" $(lim)
     expect_rc "onboard school (views)" 0
     expect_in "$TMP/out.txt" "onboard school (views)" "Plan written to"
-    run onboard "$ONBOARD" -o "$TMP/onboard-json" --json
+    run onboard "$ONBOARD" -o "$TMP/onboard-json" --json $(lim)
     expect_rc "onboard school --json" 0
     job=$(json_field "$TMP/out.txt" job)
     if [ "$job" = onboard ]; then pass; else fail "onboard school --json: job '$job'"; fi
@@ -578,7 +596,7 @@ test_onboard() {
     expect_rc "check onboard" 0
     expect_in "$TMP/out.txt" "check onboard" "ok (1 joining school"
     for ext in lp mps; do
-        run onboard "$ONBOARD" -o "$TMP/onboard-export" --quiet --export-model "$TMP/onboard.$ext"
+        run onboard "$ONBOARD" -o "$TMP/onboard-export" --quiet --export-model "$TMP/onboard.$ext" $(lim)
         expect_rc "onboard --export-model .$ext" 0
         if [ -s "$TMP/onboard.$ext" ]; then pass; else fail "onboard --export-model .$ext: not written"; fi
     done
@@ -592,7 +610,7 @@ test_onboard() {
     g=$TMP/onboard$n
     run generate onboard "$g" --staff $n --schools $k --seed 1
     expect_rc "generate onboard $n" 0
-    run onboard "$g" -o "$g/out" --quiet -t 20
+    run onboard "$g" -o "$g/out" --quiet $(lim 20)
     expect_rc "onboard generated $n" 0
     expect_onboard_plan "onboard generated $n" "$g/out"
     expect_verified "onboard generated $n" "$g" "$g/out"
@@ -603,7 +621,7 @@ test_onboard() {
     expect_rc "init onboard" 0
     run check "$TMP/tpl-onboard"
     expect_rc "check on onboard templates" 0
-    run onboard "$TMP/tpl-onboard" -o "$TMP/tpl-onboard/out" --quiet -t 10
+    run onboard "$TMP/tpl-onboard" -o "$TMP/tpl-onboard/out" --quiet $(lim 10)
     expect_rc "onboard on templates" 0
     expect_verified "onboard on templates" "$TMP/tpl-onboard" "$TMP/tpl-onboard/out"
     run init onboard "$TMP/tpl-onboard"
@@ -703,15 +721,26 @@ same_report() {
     fi
 }
 
+# report_run OUT EARLIER JOB DIR: `cpdplan JOB DIR -o OUT --quiet`; under valgrind, a copy of
+# EARLIER, the folder the very same command wrote before (solving again takes a minute there).
+report_run() {
+    if [ "$VG" = 1 ]; then
+        rc=1
+        cp -R "$2" "$1" && rc=0
+    else
+        run "$3" "$4" -o "$1" --quiet
+    fi
+}
+
 test_reports() {
     d=$TMP/rep-deploy/report.html
     i=$TMP/rep-inset/report.html
     o=$TMP/rep-onboard/report.html
-    run deploy "$TRUST" -o "$TMP/rep-deploy" --quiet
+    report_run "$TMP/rep-deploy" "$TMP/trust-out" deploy "$TRUST"
     expect_rc "report deploy" 0
-    run inset "$ROOT/scenarios/inset" -o "$TMP/rep-inset" --quiet
+    report_run "$TMP/rep-inset" "$TMP/inset-out" inset "$ROOT/scenarios/inset"
     expect_rc "report inset" 0
-    run onboard "$ROOT/scenarios/onboard" -o "$TMP/rep-onboard" --quiet
+    report_run "$TMP/rep-onboard" "$TMP/onboard-out" onboard "$ROOT/scenarios/onboard"
     expect_rc "report onboard" 0
     report_checks "report deploy" "$d"
     report_checks "report inset" "$i"
@@ -752,11 +781,11 @@ test_reports() {
     tasks=$(($(wc -l <"$TMP/rep-onboard/schedule.csv") - 1))
     report_count "report onboard" "$o" 'rx="2"><title>' "$tasks"
     # the same files give the same report
-    run deploy "$TRUST" -o "$TMP/rep-deploy2" --quiet
+    report_run "$TMP/rep-deploy2" "$TMP/det-1" deploy "$TRUST"
     same_report "report deploy" "$d" "$TMP/rep-deploy2/report.html"
-    run inset "$ROOT/scenarios/inset" -o "$TMP/rep-inset2" --quiet
+    report_run "$TMP/rep-inset2" "$TMP/inset-again" inset "$ROOT/scenarios/inset"
     same_report "report inset" "$i" "$TMP/rep-inset2/report.html"
-    run onboard "$ROOT/scenarios/onboard" -o "$TMP/rep-onboard2" --quiet
+    report_run "$TMP/rep-onboard2" "$TMP/onboard-again" onboard "$ROOT/scenarios/onboard"
     same_report "report onboard" "$o" "$TMP/rep-onboard2/report.html"
 }
 
@@ -1307,6 +1336,21 @@ test_determinism_limits
 test_anonymise
 test_huge_file
 test_case_count
+
+# under valgrind: no run had a memory error or a leak (valgrind.sh lists those that did)
+if [ "$VG" = 1 ]; then
+    runs=$(wc -l <"$CPD_VG_LOGS/runs" 2>/dev/null || echo 0)
+    if [ ! -s "$CPD_VG_LOGS/failed" ] && [ "$runs" -gt 0 ]; then
+        pass
+        echo "valgrind: $runs runs, no error and no leak"
+    else
+        [ -s "$CPD_VG_LOGS/failed" ] && while IFS= read -r line; do
+            fail "valgrind: $line"
+            head -n 40 "${line%%: exit *}"
+        done <"$CPD_VG_LOGS/failed"
+        [ "$runs" -gt 0 ] || fail "valgrind: no run of the binary went through valgrind"
+    fi
+fi
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
