@@ -83,14 +83,11 @@ sanitize: $(ICS_CHECK)
 	@set -e; for t in $(UNIT_SRC:tests/unit/%.c=build-asan/tests/%); do echo "== asan $$t"; $$t; done
 	@CPD_SANITIZED=1 ICS_CHECK=$(ICS_CHECK) sh tests/e2e/run.sh ./build-asan/cpdplan
 
-# Every unit test, a run of each job, then the end-to-end tests with every run of the binary
+# Every unit test, then the end-to-end tests with every run of the binary (each job among them)
 # under valgrind (tests/e2e/valgrind.sh, a smaller suite: see run.sh): any error or leak fails.
 VALGRIND := valgrind -q --leak-check=full --show-leak-kinds=definite,indirect --errors-for-leak-kinds=definite,indirect --error-exitcode=1
 valgrind: cpdplan $(UNIT_BIN) $(ICS_CHECK)
 	@set -e; for t in $(UNIT_BIN); do echo "== valgrind $$t"; $(VALGRIND) $$t >/dev/null; done
-	@rm -rf $(BUILD)/vg-out && $(VALGRIND) ./cpdplan deploy scenarios/trust -q -o $(BUILD)/vg-out && echo "== valgrind deploy: clean"
-	@rm -rf $(BUILD)/vg-inset && $(VALGRIND) ./cpdplan inset scenarios/inset -q -o $(BUILD)/vg-inset && echo "== valgrind inset: clean"
-	@rm -rf $(BUILD)/vg-onboard && $(VALGRIND) ./cpdplan onboard scenarios/onboard -q -t 10 -o $(BUILD)/vg-onboard && echo "== valgrind onboard: clean"
 	@CPD_VALGRIND=1 ICS_CHECK=$(ICS_CHECK) sh tests/e2e/run.sh ./cpdplan
 
 # Installs the Debian packages that are missing (build, tests, demo).
