@@ -29,7 +29,7 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 DEB_PKGS := build-essential pkg-config libglpk-dev libcsv-dev libcjson-dev libcmocka-dev \
             glpk-utils valgrind libical-dev
 
-.PHONY: all test unit e2e sanitize valgrind demo bench deps install uninstall clean format lint
+.PHONY: all test unit e2e sanitize valgrind demo bench bench-gap deps install uninstall clean format lint
 all: cpdplan
 
 cpdplan: $(BUILD)/cpdplan
@@ -102,6 +102,16 @@ demo: deps
 
 bench: cpdplan
 	@sh tests/bench/bench.sh ./cpdplan
+
+# OR-Library generalized assignment through the deploy engine's core (BENCH_GAP_LIMIT seconds
+# per instance, default 60; BENCH_GAP_SETS: which files, default all sixteen).
+GAP_BENCH := $(BUILD)/tools/gap_bench
+$(GAP_BENCH): tests/tools/gap_bench.c $(BUILD)/libcpd.a
+	@mkdir -p $(dir $@)
+	$(CC) $(WARN) $(CFLAGS) $(INC) -o $@ $< $(BUILD)/libcpd.a $(DEP_LIBS)
+
+bench-gap: $(GAP_BENCH)
+	@sh tests/bench/gap.sh $(GAP_BENCH)
 
 install: cpdplan
 	install -d $(DESTDIR)$(PREFIX)/bin
