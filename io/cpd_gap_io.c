@@ -54,12 +54,12 @@ static bool next(scanner *s, double *v, const char *what)
 /* A whole number in [lo, hi]. */
 static bool next_int(scanner *s, int lo, int hi, int *v, const char *what)
 {
+    skip_space(s);
     int line = s->line, col = s->col;
     double x;
     if (!next(s, &x, what))
         return false;
     if (x != floor(x) || x < lo || x > hi) {
-        skip_space(s);
         cpd_error(s->d, s->path, line, col, "%s must be a whole number from %d to %d, not %g",
                   what, lo, hi, x);
         return false;
