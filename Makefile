@@ -35,7 +35,7 @@ DEB_PKGS += groff-base
 # `make fuzz` only (libFuzzer comes with clang's runtime libraries)
 FUZZ_DEB_PKGS := clang libclang-rt-14-dev
 
-.PHONY: all test unit e2e sanitize valgrind demo bench deps install uninstall clean format lint
+.PHONY: all test unit e2e sanitize valgrind demo bench bench-gap deps install uninstall clean format lint
 .PHONY: man-check
 all: cpdplan
 
@@ -108,6 +108,16 @@ demo: deps
 
 bench: cpdplan
 	@sh tests/bench/bench.sh ./cpdplan
+
+# OR-Library generalized assignment through the deploy engine's core (BENCH_GAP_LIMIT seconds
+# per instance, default 60; BENCH_GAP_SETS: which files, default all sixteen).
+GAP_BENCH := $(BUILD)/tools/gap_bench
+$(GAP_BENCH): tests/tools/gap_bench.c $(BUILD)/libcpd.a
+	@mkdir -p $(dir $@)
+	$(CC) $(WARN) $(CFLAGS) $(INC) -o $@ $< $(BUILD)/libcpd.a $(DEP_LIBS)
+
+bench-gap: $(GAP_BENCH)
+	@sh tests/bench/gap.sh $(GAP_BENCH)
 
 # Installs the binary, the man page and the bash completion under $(DESTDIR)$(PREFIX);
 # INSTALL_BIN picks another build (the e2e tests install the binary they test).

@@ -55,11 +55,10 @@ static bool round_lp(void *ctx, const double *lp, double *x, size_t nvars)
 /* ---- local: solving ---- */
 
 typedef struct {
-    const cpd_scenario *s;
     const cpd_deploy_opts *opts;
     cpd_diags *d;
     double t0;
-    dp_model m;
+    dp_model *m;
     dp_layout lay;
     cpd_engine *e;
     dp_state *heur;   /* the best plan before GLPK: construction, then Lagrangian rounding */
@@ -73,7 +72,7 @@ typedef struct {
  * schools, coachees), when --max-changes leaves no plan. */
 static void explain_changes(const solve_ctx *x)
 {
-    const dp_model *m = &x->m;
+    const dp_model *m = x->m;
     dp_state *st = dp_state_new(m);
     for (int p = 0; p < m->npairs; p++)
         if (m->pairs[p].prev && st->assign[m->pairs[p].demand] < 0)
@@ -115,7 +114,7 @@ static void explain_changes(const solve_ctx *x)
 
 static void explain_no_plan(const solve_ctx *x)
 {
-    if (x->m.changes_limited && x->m.need_kept > 0)
+    if (x->m->changes_limited && x->m->need_kept > 0)
         explain_changes(x);
     else
         cpd_error(x->d, NULL, 0, 0, "the pins and the coaches' hours and limits leave no plan");
@@ -131,11 +130,11 @@ static double at_share(const solve_ctx *x, double share)
 /* The construction heuristic; the engine model; GLPK's LP rounding hook. */
 static void build(solve_ctx *x)
 {
-    x->heur = dp_state_new(&x->m);
-    x->m.deadline = at_share(x, HEUR_SHARE);
+    x->heur = dp_state_new(x->m);
+    x->m->deadline = at_share(x, HEUR_SHARE);
     x->heur_ok = dp_heuristic(x->heur);
-    x->e = dp_build_engine(&x->m, &x->lay);
-    x->hook = (lp_hook){.lay = &x->lay, .st = dp_state_new(&x->m), .best = -HUGE_VAL};
+    x->e = dp_build_engine(x->m, &x->lay);
+    x->hook = (lp_hook){.lay = &x->lay, .st = dp_state_new(x->m), .best = -HUGE_VAL};
     cpd_engine_set_heuristic(x->e, round_lp, &x->hook);
 }
 
@@ -156,7 +155,7 @@ static double round_quick(void *ctx, const double *xavg) { return round_average(
  * a second; the cap only guards against a hard one). */
 static void recombine(solve_ctx *x, dp_pool *pool)
 {
-    double left = x->m.deadline - dp_now();
+    double left = x->m->deadline - dp_now();
     if (left <= 0.1)
         return;
     dp_pool_add_state(pool, x->heur);
@@ -174,25 +173,31 @@ static void ruin_recreate(solve_ctx *x)
     int iters = limit > 0 ? (int)fmin(RUIN_MAX, fmax(RUIN_MIN, RUIN_PER_SECOND * limit)) : RUIN_MAX;
     dp_state *st = x->hook.st;
     dp_state_copy(st, x->heur);
-    x->m.deadline = at_share(x, RUIN_SHARE);
+    x->m->deadline = at_share(x, RUIN_SHARE);
     if (dp_ruin_recreate(st, iters, RUIN_SEED) && dp_polish(st) && st->obj > x->heur->obj + 1e-6)
         dp_state_copy(x->heur, st);
+}
+
+/* A bound holds rounded down when every plan's objective is a whole number. */
+static double whole_bound(const dp_model *m, double lb)
+{
+    return m->integral && !isnan(lb) ? floor(lb + 1e-6) : lb;
 }
 
 /* The Lagrangian bound, when there is a plan to aim the steps at; the average of its relaxed
  * plans, rounded now and then, may improve that plan (which then aims the steps better). */
 static double lagrangian(solve_ctx *x)
 {
-    if (!x->heur_ok || x->m.npairs == 0)
+    if (!x->heur_ok || x->m->npairs == 0)
         return NAN;
-    double *xavg = cpd_xcalloc((size_t)x->m.npairs, sizeof(double));
-    dp_pool *pool = dp_pool_new(&x->m, POOL_MAX);
-    x->m.deadline = at_share(x, LAGRANGE_SHARE);
+    double *xavg = cpd_xcalloc((size_t)x->m->npairs, sizeof(double));
+    dp_pool *pool = dp_pool_new(x->m, POOL_MAX);
+    x->m->deadline = at_share(x, LAGRANGE_SHARE);
     dp_lagr_opts o = {.target = x->heur->obj, .max_iter = LAGRANGE_ITERS,
-                      .seconds = fmin(LAGRANGE_SECONDS, x->m.deadline - dp_now()),
+                      .seconds = fmin(LAGRANGE_SECONDS, x->m->deadline - dp_now()),
                       .xavg = xavg, .round = round_quick, .ctx = x, .pool = pool};
-    double lb = dp_lagrangian(&x->m, &o);
-    x->m.deadline = at_share(x, ROUND_SHARE);
+    double lb = whole_bound(x->m, dp_lagrangian(x->m, &o));
+    x->m->deadline = at_share(x, ROUND_SHARE);
     round_average(x, xavg, true);
     recombine(x, pool);
     dp_pool_free(&pool);
@@ -230,12 +235,12 @@ static cpd_solve_result decomposition_result(const solve_ctx *x, double lb)
 
 static cpd_solve_result run_engine(solve_ctx *x, double lb)
 {
-    if (x->m.npairs == 0) /* nothing to decide (GLPK takes no empty model): nothing is met */
+    if (x->m->npairs == 0) /* nothing to decide (GLPK takes no empty model): nothing is met */
         return (cpd_solve_result){.status = CPD_SOLVE_OPTIMAL, .has_bound = true};
     cpd_solve_opts so = x->opts->solve;
     double left = so.time_limit - (dp_now() - x->t0) - END_MARGIN;
     bool proven = x->heur_ok && decomposition_result(x, lb).status == CPD_SOLVE_OPTIMAL;
-    if (x->heur_ok && (proven || x->m.npairs > GLPK_MAX_PAIRS || (so.time_limit > 0 && left < 0.05)))
+    if (x->heur_ok && (proven || x->m->npairs > GLPK_MAX_PAIRS || (so.time_limit > 0 && left < 0.05)))
         return decomposition_result(x, lb);
     if (so.time_limit > 0)
         so.time_limit = fmax(0.05, left);
@@ -246,15 +251,15 @@ static cpd_solve_result run_engine(solve_ctx *x, double lb)
 /* GLPK's plan, read back; the heuristic's when GLPK has none (status feasible). */
 static cpd_code take_plan(solve_ctx *x, cpd_solve_result *r)
 {
-    x->final = dp_state_new(&x->m);
+    x->final = dp_state_new(x->m);
     bool has_plan = r->status == CPD_SOLVE_OPTIMAL || r->status == CPD_SOLVE_FEASIBLE;
     if (has_plan && !x->engine_run && x->heur_ok) {
         dp_state_copy(x->final, x->heur);
         return CPD_OK;
     }
     if (has_plan) {
-        double *v = cpd_xmalloc((size_t)x->m.npairs * sizeof(double) + 1);
-        for (int p = 0; p < x->m.npairs; p++)
+        double *v = cpd_xmalloc((size_t)x->m->npairs * sizeof(double) + 1);
+        for (int p = 0; p < x->m->npairs; p++)
             v[p] = cpd_engine_value(x->e, p);
         dp_state_from_x(x->final, v);
         free(v);
@@ -287,9 +292,8 @@ static cpd_code take_plan(solve_ctx *x, cpd_solve_result *r)
     return CPD_OK;
 }
 
-static cpd_code solve(solve_ctx *x, cpd_deploy_plan **out)
+static cpd_code solve(solve_ctx *x, dp_outcome *out)
 {
-    dp_model_build(x->s, &x->m);
     build(x);
     double lb = lagrangian(x);
     set_start(x);
@@ -302,15 +306,11 @@ static cpd_code solve(solve_ctx *x, cpd_deploy_plan **out)
     cpd_code code = take_plan(x, &r);
     if (code != CPD_OK)
         return code;
-    cpd_deploy_plan *p = cpd_xcalloc(1, sizeof *p);
-    dp_plan_fill(x->final, p);
     r.seconds = dp_now() - x->t0;
-    p->result = r;
-    p->heuristic_objective = x->heur_ok ? x->heur->obj : NAN;
-    p->lagrangian_bound = lb;
-    p->nvars = x->lay.nvars;
-    p->nconstraints = x->lay.nrows;
-    *out = p;
+    *out = (dp_outcome){.plan = x->final, .result = r,
+                        .heuristic_objective = x->heur_ok ? x->heur->obj : NAN,
+                        .lagrangian_bound = lb, .nvars = x->lay.nvars, .nconstraints = x->lay.nrows};
+    x->final = NULL;
     return CPD_OK;
 }
 
@@ -351,20 +351,44 @@ cpd_code cpd_deploy_check(const cpd_scenario *s, cpd_diags *d)
     return n ? CPD_ENOPLAN : CPD_OK;
 }
 
-cpd_code cpd_deploy_solve(const cpd_scenario *s, const cpd_deploy_opts *opts,
-                          cpd_deploy_plan **plan, cpd_diags *d)
+cpd_code dp_solve(dp_model *m, const cpd_deploy_opts *opts, double t0, dp_outcome *out,
+                  cpd_diags *d)
 {
-    *plan = NULL;
-    solve_ctx x = {.s = s, .opts = opts, .d = d, .t0 = dp_now()};
-    if (cpd_deploy_check(s, d) != CPD_OK)
-        return CPD_ENOPLAN;
-    cpd_code code = solve(&x, plan);
+    *out = (dp_outcome){0};
+    solve_ctx x = {.opts = opts, .d = d, .t0 = t0, .m = m};
+    cpd_code code = solve(&x, out);
     dp_state_free(&x.heur);
     dp_state_free(&x.final);
     dp_state_free(&x.hook.st);
     cpd_engine_free(&x.e);
     dp_layout_free(&x.lay);
-    dp_model_free(&x.m);
+    return code;
+}
+
+cpd_code cpd_deploy_solve(const cpd_scenario *s, const cpd_deploy_opts *opts,
+                          cpd_deploy_plan **plan, cpd_diags *d)
+{
+    *plan = NULL;
+    double t0 = dp_now();
+    if (cpd_deploy_check(s, d) != CPD_OK)
+        return CPD_ENOPLAN;
+    dp_model m;
+    dp_model_build(s, &m);
+    dp_outcome o;
+    cpd_code code = dp_solve(&m, opts, t0, &o, d);
+    if (code == CPD_OK) {
+        cpd_deploy_plan *p = cpd_xcalloc(1, sizeof *p);
+        dp_plan_fill(o.plan, p);
+        p->result = o.result;
+        p->result.seconds = dp_now() - t0;
+        p->heuristic_objective = o.heuristic_objective;
+        p->lagrangian_bound = o.lagrangian_bound;
+        p->nvars = o.nvars;
+        p->nconstraints = o.nconstraints;
+        *plan = p;
+    }
+    dp_state_free(&o.plan);
+    dp_model_free(&m);
     return code;
 }
 

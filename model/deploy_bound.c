@@ -83,7 +83,7 @@ static int *order_by_school(const dp_model *m)
 
 static double unit_of(const lagr *L, const cpd_coach *k)
 {
-    return fmax(L->unit, k->hours / MAX_UNITS);
+    return fmax(L->unit, k->hours / (L->m->max_units > 0 ? L->m->max_units : MAX_UNITS));
 }
 
 static int units_down(double hours, double u) { return (int)floor(hours / u + 1e-9); }
@@ -419,7 +419,8 @@ double dp_lagrangian(const dp_model *m, const dp_lagr_opts *o)
             stall = 0;
         }
         double n2 = projected_norm2(&L);
-        if (n2 == 0 || best - target < 1e-9 * fmax(1, fabs(target)))
+        if (n2 == 0 || best - target < 1e-9 * fmax(1, fabs(target)) ||
+            (m->integral && floor(best + 1e-6) <= target + 1e-9))
             break; /* the plan is proven optimal, or the relaxed plan is feasible */
         step(&L, theta * (val - target) / n2);
     }

@@ -62,6 +62,10 @@ typedef struct {
     bool changes_limited;   /* params.max_changes >= 0 */
     int need_kept;          /* P pairs the plan must keep: max(0, |P| - dups - K) */
     int *nment_pairs;       /* per coach: allowed mentoring pairs */
+    int max_units;          /* the Lagrangian's knapsack grid: at most this many steps per coach
+                               (0: deploy's default); a larger cap keeps big capacities exact */
+    bool integral;          /* every plan's objective is a whole number (a bound may be rounded
+                               down); false for deploy (travel and weights are fractional) */
     double deadline;        /* dp_now() after which the local search stops early (a safety for
                                tiny time limits; HUGE_VAL: none, the searches end by themselves) */
 } dp_model;
@@ -199,5 +203,17 @@ void dp_plan_fill(const dp_state *st, cpd_deploy_plan *p);
 
 /* cpd_deploy.c */
 double dp_now(void); /* monotonic seconds */
+/* The solve on a built model (deploy's, or one built for another problem such as cpd_gap.c):
+ * construction, Lagrangian bound, rounding, master, ruin and recreate, GLPK; t0 is dp_now() at
+ * the start (the time limit counts from it). On CPD_OK, out->plan is the plan (caller frees). */
+typedef struct {
+    dp_state *plan;
+    cpd_solve_result result;
+    double heuristic_objective; /* NAN when the construction found no plan */
+    double lagrangian_bound;    /* NAN when not computed */
+    int nvars, nconstraints;
+} dp_outcome;
+cpd_code dp_solve(dp_model *m, const cpd_deploy_opts *opts, double t0, dp_outcome *out,
+                  cpd_diags *d);
 
 #endif

