@@ -89,13 +89,13 @@ static void explain_changes(const solve_ctx *x)
     for (int c = 0; c < m->nc; c++) {
         const cpd_coach *k = &m->s->coaches[c];
         if (st->used[c] > k->hours + DP_EPS)
-            dp_strcatf(&who, "%s%s (%.4g hours with travel, has %g)", n++ ? ", " : "", k->id,
+            cpd_strcatf(&who, "%s%s (%.4g hours with travel, has %g)", n++ ? ", " : "", k->id,
                        st->used[c], k->hours);
         else if (k->max_schools > 0 && st->nsch[c] > k->max_schools)
-            dp_strcatf(&who, "%s%s (%d schools, at most %d)", n++ ? ", " : "", k->id, st->nsch[c],
+            cpd_strcatf(&who, "%s%s (%d schools, at most %d)", n++ ? ", " : "", k->id, st->nsch[c],
                        k->max_schools);
         else if (k->max_coachees > 0 && st->npeople[c] > k->max_coachees)
-            dp_strcatf(&who, "%s%s (%d people, at most %d)", n++ ? ", " : "", k->id,
+            cpd_strcatf(&who, "%s%s (%d people, at most %d)", n++ ? ", " : "", k->id,
                        st->npeople[c], k->max_coachees);
     }
     if (n)

@@ -54,6 +54,19 @@ char *cpd_strdup(const char *s)
     return memcpy(cpd_xmalloc(n), s, n);
 }
 
+void cpd_strcatf(char **out, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    size_t old = *out ? strlen(*out) : 0;
+    *out = cpd_xrealloc(*out, old + (size_t)n + 1);
+    va_start(ap, fmt);
+    vsnprintf(*out + old, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+}
+
 cpd_diags *cpd_diags_new(void) { return cpd_xcalloc(1, sizeof(cpd_diags)); }
 
 void cpd_diags_free(cpd_diags **d)

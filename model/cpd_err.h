@@ -60,5 +60,7 @@ void *cpd_xrealloc(void *p, size_t n);
 /* arr (holding n elements of size bytes) made room for one more: reallocated to double its
  * length when n is 0 or a power of two, so n appends cost O(n) copying. Returns the array. */
 void *cpd_grow(void *arr, int n, size_t size);
+/* Appends printf-style text to the heap string *out (NULL for an empty one), growing it. */
+void cpd_strcatf(char **out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 #endif

@@ -234,19 +234,6 @@ static void build_previous(dp_model *m)
 
 /* ---- interface ---- */
 
-void dp_strcatf(char **out, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(NULL, 0, fmt, ap);
-    va_end(ap);
-    size_t old = *out ? strlen(*out) : 0;
-    *out = cpd_xrealloc(*out, old + (size_t)n + 1);
-    va_start(ap, fmt);
-    vsnprintf(*out + old, (size_t)n + 1, fmt, ap);
-    va_end(ap);
-}
-
 bool dp_shares_subject(const cpd_coach *c, const cpd_staff *t)
 {
     for (int i = 0; i < t->subjects.n; i++)
@@ -346,7 +333,7 @@ void dp_model_free(dp_model *m)
 static void join_list(char **out, const cpd_strlist *l)
 {
     for (int i = 0; i < l->n; i++)
-        dp_strcatf(out, "%s%s", i ? ", " : "", l->items[i]);
+        cpd_strcatf(out, "%s%s", i ? ", " : "", l->items[i]);
 }
 
 /* "LP03 must coach T112", "M01 must mentor T112", "SL01 must be T112's senior leader". */
@@ -354,11 +341,11 @@ static void pin_phrase(char **out, const dp_model *m, int c, int t, int sv)
 {
     const char *cid = m->s->coaches[c].id, *tid = m->s->staff[t].id;
     if (sv == CPD_SERVICE_MENTORING)
-        dp_strcatf(out, "%s must mentor %s", cid, tid);
+        cpd_strcatf(out, "%s must mentor %s", cid, tid);
     else if (sv == CPD_SERVICE_SENIOR)
-        dp_strcatf(out, "%s must be %s's senior leader", cid, tid);
+        cpd_strcatf(out, "%s must be %s's senior leader", cid, tid);
     else
-        dp_strcatf(out, "%s must coach %s", cid, tid);
+        cpd_strcatf(out, "%s must coach %s", cid, tid);
 }
 
 static const char *school_name(const cpd_scenario *s, int school)
@@ -373,37 +360,37 @@ static void why_unfit(char **out, const dp_model *m, int c, int t, int d, dp_fit
     const cpd_coach *k = &s->coaches[c];
     const cpd_staff *st = &s->staff[t];
     if (d < 0 && m->ndem_of[t] == 0) {
-        dp_strcatf(out, ", but %s has no need this term", st->id);
+        cpd_strcatf(out, ", but %s has no need this term", st->id);
         return;
     }
     if (d < 0) {
-        dp_strcatf(out, ", but %s does not provide ", k->id);
+        cpd_strcatf(out, ", but %s does not provide ", k->id);
         for (int i = 0; i < m->ndem_of[t]; i++)
-            dp_strcatf(out, "%s%s", i ? " or " : "",
+            cpd_strcatf(out, "%s%s", i ? " or " : "",
                        cpd_service_name(m->dem[m->first_dem[t] + i].service));
         return;
     }
     int sv = m->dem[d].service;
     switch (fit) {
     case DP_FIT_SELF:
-        dp_strcatf(out, ", but they are the same person");
+        cpd_strcatf(out, ", but they are the same person");
         break;
     case DP_FIT_SUBJECT:
-        dp_strcatf(out, ", but %s %s ", k->id, sv == CPD_SERVICE_MENTORING ? "mentors" : "coaches");
+        cpd_strcatf(out, ", but %s %s ", k->id, sv == CPD_SERVICE_MENTORING ? "mentors" : "coaches");
         join_list(out, &k->subjects);
-        dp_strcatf(out, " and %s teaches ", st->id);
+        cpd_strcatf(out, " and %s teaches ", st->id);
         join_list(out, &st->subjects);
         break;
     case DP_FIT_SCHOOL:
-        dp_strcatf(out, ", but %s is based at %s and %s's %s must be at %s", k->id,
+        cpd_strcatf(out, ", but %s is based at %s and %s's %s must be at %s", k->id,
                    school_name(s, k->school), st->id,
                    sv == CPD_SERVICE_MENTORING ? "mentor" : "senior leader", s->schools[st->school].id);
         break;
     case DP_FIT_HOURS:
-        dp_strcatf(out, ", but %s has %g hours a week and this takes %g hours", k->id, k->hours,
+        cpd_strcatf(out, ", but %s has %g hours a week and this takes %g hours", k->id, k->hours,
                    m->dem[d].hours);
         if (dp_rt(m, c, st->school) > 0)
-            dp_strcatf(out, " plus a %.0f-minute round trip", 60 * dp_rt(m, c, st->school));
+            cpd_strcatf(out, " plus a %.0f-minute round trip", 60 * dp_rt(m, c, st->school));
         break;
     default:
         break;

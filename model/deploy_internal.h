@@ -83,8 +83,6 @@ double dp_rt(const dp_model *m, int c, int school);
 double dp_tcost(const dp_model *m, int c, int school);
 /* True when the coach has subjects and shares one with the teacher. */
 bool dp_shares_subject(const cpd_coach *c, const cpd_staff *t);
-/* Sets *out to a new string; appends to it (the plan's reason texts). */
-void dp_strcatf(char **out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* deploy_state.c: an assignment and its running loads. */
 typedef struct {

@@ -28,29 +28,29 @@ static void who(char **out, const dp_model *m, int d, const char *subject)
     const cpd_scenario *s = m->s;
     cpd_service sv = m->dem[d].service;
     if (sv == CPD_SERVICE_COACHING) {
-        dp_strcatf(out, "%s%scoach", subject ? subject : "", subject ? " " : "");
+        cpd_strcatf(out, "%s%scoach", subject ? subject : "", subject ? " " : "");
         return;
     }
-    dp_strcatf(out, "%s", sv == CPD_SERVICE_MENTORING ? "mentor" : "senior leader");
+    cpd_strcatf(out, "%s", sv == CPD_SERVICE_MENTORING ? "mentor" : "senior leader");
     if (same_school_rule(m, d))
-        dp_strcatf(out, " at %s", s->schools[m->dem_school[d]].id);
+        cpd_strcatf(out, " at %s", s->schools[m->dem_school[d]].id);
 }
 
 static void teacher_subjects(char **out, const cpd_staff *t, const char *sep)
 {
     for (int i = 0; i < t->subjects.n; i++)
-        dp_strcatf(out, "%s%s", i ? sep : "", t->subjects.items[i]);
+        cpd_strcatf(out, "%s%s", i ? sep : "", t->subjects.items[i]);
 }
 
 /* "LP03, LP07, ... and 3 more": ids[0..n) by coach index. */
 static void list_ids(char **out, const dp_model *m, const int *coach, int n, const char *suffix)
 {
     for (int i = 0; i < n && i < LIST_MAX; i++)
-        dp_strcatf(out, "%s%s", i ? ", " : "", m->s->coaches[coach[i]].id);
+        cpd_strcatf(out, "%s%s", i ? ", " : "", m->s->coaches[coach[i]].id);
     if (n > LIST_MAX)
-        dp_strcatf(out, " and %d more", n - LIST_MAX);
+        cpd_strcatf(out, " and %d more", n - LIST_MAX);
     if (suffix)
-        dp_strcatf(out, "%s", suffix);
+        cpd_strcatf(out, "%s", suffix);
 }
 
 /* ---- local: unmet demands nobody can serve ---- */
@@ -93,28 +93,28 @@ static char *no_coach_reason(const dp_model *m, int d)
     funnel f = count_funnel(m, d);
     char *r = NULL;
     if (f.provide == 0 && !same_school_rule(m, d)) {
-        dp_strcatf(&r, "no coach provides %s", cpd_service_name(q->service));
+        cpd_strcatf(&r, "no coach provides %s", cpd_service_name(q->service));
     } else if (f.at_school == 0) {
-        dp_strcatf(&r, "no ");
+        cpd_strcatf(&r, "no ");
         who(&r, m, d, NULL);
     } else if (f.subject == 0 && q->service == CPD_SERVICE_COACHING) {
-        dp_strcatf(&r, "no coach covers ");
+        cpd_strcatf(&r, "no coach covers ");
         teacher_subjects(&r, t, " or ");
     } else if (f.subject == 0) {
-        dp_strcatf(&r, "no ");
+        cpd_strcatf(&r, "no ");
         who(&r, m, d, NULL);
-        dp_strcatf(&r, " teaches ");
+        cpd_strcatf(&r, " teaches ");
         teacher_subjects(&r, t, " or ");
     } else {
         char *subj = NULL;
         if (q->service == CPD_SERVICE_COACHING && t->subjects.n > 0 && m->s->params.subject_fit_required)
             teacher_subjects(&subj, t, " or ");
-        dp_strcatf(&r, f.hours == 0 ? "no " : "every ");
+        cpd_strcatf(&r, f.hours == 0 ? "no " : "every ");
         who(&r, m, d, subj);
         if (f.hours == 0)
-            dp_strcatf(&r, " has enough hours for it (%g hours a week plus travel)", q->hours);
+            cpd_strcatf(&r, " has enough hours for it (%g hours a week plus travel)", q->hours);
         else
-            dp_strcatf(&r, " is ruled out by a never pin");
+            cpd_strcatf(&r, " is ruled out by a never pin");
         free(subj);
     }
     return r;
@@ -169,14 +169,14 @@ static void mixed_list(char **r, const dp_state *st, int d, const int *coach, co
 {
     const dp_model *m = st->m;
     for (int i = 0; i < n && i < LIST_MAX; i++) {
-        dp_strcatf(r, "%s%s", i ? ", " : "", m->s->coaches[coach[i]].id);
+        cpd_strcatf(r, "%s%s", i ? ", " : "", m->s->coaches[coach[i]].id);
         if (why[i] == BLOCK_ROLE)
-            dp_strcatf(r, " already works with %s", teacher_of(m, d)->id);
+            cpd_strcatf(r, " already works with %s", teacher_of(m, d)->id);
         else
-            dp_strcatf(r, "%s", block_words[why[i]]);
+            cpd_strcatf(r, "%s", block_words[why[i]]);
     }
     if (n > LIST_MAX)
-        dp_strcatf(r, " and %d more", n - LIST_MAX);
+        cpd_strcatf(r, " and %d more", n - LIST_MAX);
 }
 
 static char *busy_reason(const dp_state *st, int d)
@@ -197,19 +197,19 @@ static char *busy_reason(const dp_state *st, int d)
     }
     char *r = NULL;
     if (count[BLOCK_FREE] == 0) {
-        dp_strcatf(&r, "no ");
+        cpd_strcatf(&r, "no ");
         who(&r, m, d, shared_subject(m, d));
         if (kinds == 1 && count[BLOCK_HOURS] > 0) {
-            dp_strcatf(&r, " has hours left: ");
+            cpd_strcatf(&r, " has hours left: ");
             list_ids(&r, m, coach, n, " full");
         } else if (kinds == 1 && count[BLOCK_SCHOOLS] > 0) {
-            dp_strcatf(&r, " can work in another school: ");
+            cpd_strcatf(&r, " can work in another school: ");
             list_ids(&r, m, coach, n, " at their school limit");
         } else if (kinds == 1 && count[BLOCK_PEOPLE] > 0) {
-            dp_strcatf(&r, " can take another coachee: ");
+            cpd_strcatf(&r, " can take another coachee: ");
             list_ids(&r, m, coach, n, " at their coachee limit");
         } else {
-            dp_strcatf(&r, " has room: ");
+            cpd_strcatf(&r, " has room: ");
             mixed_list(&r, st, d, coach, why, n);
         }
     } else if (nfree_gain == 0) {
@@ -217,10 +217,10 @@ static char *busy_reason(const dp_state *st, int d)
         for (int i = 0; i < n; i++)
             if (why[i] == BLOCK_FREE)
                 coach[nf++] = coach[i];
-        dp_strcatf(&r, "the round trip costs more than this need is worth for ");
+        cpd_strcatf(&r, "the round trip costs more than this need is worth for ");
         list_ids(&r, m, coach, nf, NULL);
     } else {
-        dp_strcatf(&r, "coaches who could take it are used for higher needs: ");
+        cpd_strcatf(&r, "coaches who could take it are used for higher needs: ");
         list_ids(&r, m, coach, n, NULL);
     }
     free(coach);
@@ -280,20 +280,20 @@ static void not_allowed_reason(char **r, const dp_model *m, int c, int d)
 {
     switch (dp_pair_fit(m, c, d)) {
     case DP_FIT_HOURS:
-        dp_strcatf(r, "coach's hours cut");
+        cpd_strcatf(r, "coach's hours cut");
         return;
     case DP_FIT_OK:
         break;
     default:
-        dp_strcatf(r, "no longer a fit");
+        cpd_strcatf(r, "no longer a fit");
         return;
     }
     if (dp_is_never(m, c, m->dem[d].teacher))
-        dp_strcatf(r, "ruled out by a never pin");
+        cpd_strcatf(r, "ruled out by a never pin");
     else if (m->must[d] >= 0)
-        dp_strcatf(r, "pinned to %s", m->s->coaches[m->must[d]].id);
+        cpd_strcatf(r, "pinned to %s", m->s->coaches[m->must[d]].id);
     else
-        dp_strcatf(r, "no longer a fit");
+        cpd_strcatf(r, "no longer a fit");
 }
 
 /* The reason a previous pair i changed, or NULL when it is kept. */
@@ -305,19 +305,19 @@ static char *change_reason(const dp_state *st, int i, int *new_coach)
     char *r = NULL;
     *new_coach = d >= 0 && st->assign[d] >= 0 ? m->pairs[st->assign[d]].coach : -1;
     if (q->teacher < 0)
-        dp_strcatf(&r, "teacher left");
+        cpd_strcatf(&r, "teacher left");
     else if (q->coach < 0)
-        dp_strcatf(&r, "coach left");
+        cpd_strcatf(&r, "coach left");
     else if (d < 0)
-        dp_strcatf(&r, "need now none");
+        cpd_strcatf(&r, "need now none");
     else if (p >= 0 && st->assign[d] == p)
         return NULL;
     else if (p < 0)
         not_allowed_reason(&r, m, q->coach, d);
     else if (st->assign[d] >= 0 && m->pairs[st->assign[d]].prev)
-        dp_strcatf(&r, "kept another of last term's coaches");
+        cpd_strcatf(&r, "kept another of last term's coaches");
     else
-        dp_strcatf(&r, "moved to cover a higher need");
+        cpd_strcatf(&r, "moved to cover a higher need");
     return r;
 }
 

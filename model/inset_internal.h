@@ -185,7 +185,6 @@ void is_state_from_x(is_state *st, const is_layout *lay, const double *x);
 /* inset_plan.c */
 void is_plan_fill(const is_state *st, cpd_inset_plan *p);
 int is_check(const is_model *m, cpd_diags *d); /* errors added; returns their number */
-void is_strcatf(char **out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 double is_now(void);
 
 #endif

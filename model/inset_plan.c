@@ -62,16 +62,16 @@ static char *why_unplaced(const is_state *st, int t, int s)
     is_slot_count(m, s, &people, &seats);
     char *why = NULL;
     if (seats < people) {
-        is_strcatf(&why, "no seat in slot %d: %d seats for %d people", s, seats, people);
+        cpd_strcatf(&why, "no seat in slot %d: %d seats for %d people", s, seats, people);
         return why;
     }
     for (int r = 0; r < m->nruns; r++)
         open += !st->cancelled[r] && is_run_covers(&m->runs[r], s) &&
                 is_allowed(m, t, m->runs[r].workshop);
     if (open == 0)
-        is_strcatf(&why, "no workshop open to them runs in slot %d", s);
+        cpd_strcatf(&why, "no workshop open to them runs in slot %d", s);
     else
-        is_strcatf(&why, "all %d workshops open to them full in slot %d", open, s);
+        cpd_strcatf(&why, "all %d workshops open to them full in slot %d", open, s);
     return why;
 }
 
@@ -96,11 +96,11 @@ static char *why_outside(const is_state *st, int t, int s)
         return NULL;
     char *why = NULL;
     if (running == 0)
-        is_strcatf(&why, "choice not running in slot %d", s);
+        cpd_strcatf(&why, "choice not running in slot %d", s);
     else if (full == running)
-        is_strcatf(&why, "all %d choices full in slot %d", running, s);
+        cpd_strcatf(&why, "all %d choices full in slot %d", running, s);
     else
-        is_strcatf(&why,
+        cpd_strcatf(&why,
                    "slot %d: %d of %d remaining choices full; the others went to people who"
                    " ranked them higher or clashed with the rest of the day",
                    s, full, running);
@@ -119,13 +119,13 @@ static char *why_missed(const is_state *st, int t, int w)
     }
     (void)t;
     char *why = NULL;
-    is_strcatf(&why, "mandatory %s could not fit: ", ws(m, w)->title ? ws(m, w)->title : ws(m, w)->id);
+    cpd_strcatf(&why, "mandatory %s could not fit: ", ws(m, w)->title ? ws(m, w)->title : ws(m, w)->id);
     if (runs == 0)
-        is_strcatf(&why, "not running");
+        cpd_strcatf(&why, "not running");
     else if (full == runs)
-        is_strcatf(&why, "every run full");
+        cpd_strcatf(&why, "every run full");
     else
-        is_strcatf(&why, "its runs clash with their other places");
+        cpd_strcatf(&why, "its runs clash with their other places");
     return why;
 }
 
@@ -165,7 +165,7 @@ static int check_facilitators(const is_model *m, cpd_diags *d)
             for (int j = m->fstart[t]; j < m->fstart[t + 1]; j++) {
                 const is_run *r = &m->runs[m->fruns[j]];
                 if (r->min <= 0 && is_run_covers(r, s))
-                    is_strcatf(&which, "%s%s", k++ ? " and " : "", ws(m, r->workshop)->id);
+                    cpd_strcatf(&which, "%s%s", k++ ? " and " : "", ws(m, r->workshop)->id);
             }
             cpd_error(d, "workshops.csv", 0, 0, "%s delivers %s at once in slot %d",
                       m->p->common->staff[t].id, which, s);
@@ -262,19 +262,6 @@ double is_now(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-void is_strcatf(char **out, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(NULL, 0, fmt, ap);
-    va_end(ap);
-    size_t old = *out ? strlen(*out) : 0;
-    *out = cpd_xrealloc(*out, old + (size_t)n + 1);
-    va_start(ap, fmt);
-    vsnprintf(*out + old, (size_t)n + 1, fmt, ap);
-    va_end(ap);
 }
 
 void is_plan_fill(const is_state *st, cpd_inset_plan *p)
