@@ -16,6 +16,7 @@
 #define RRT_SPAN 0.7
 #define RUIN_MAX 60          /* tasks one ruin removes at most (before successors) */
 #define SEED 0x6f6e626f61726455ULL
+#define GUIDE_PERIODS 4.0    /* for the makespan: periods of end a start the LP takes is worth */
 
 /* ---- local: the PRNG (splitmix64) ---- */
 
@@ -69,6 +70,9 @@ static int cmp_priority(const void *a, const void *b)
 {
     const ob_model *m = cmp_model;
     int i = *(const int *)a, j = *(const int *)b;
+    /* for the makespan, the latest finish time first: the longest chain still to run */
+    if (m->makespan && m->dur[i] + m->tail[i] != m->dur[j] + m->tail[j])
+        return m->dur[i] + m->tail[i] > m->dur[j] + m->tail[j] ? -1 : 1;
     if (m->tasks[i].latest != m->tasks[j].latest)
         return m->tasks[i].latest < m->tasks[j].latest ? -1 : 1;
     if (m->nin[i] != m->nin[j])
@@ -180,7 +184,21 @@ void ob_state_copy(ob_state *dst, const ob_state *src)
     dst->tcost = src->tcost;
 }
 
-double ob_state_objective(const ob_state *st) { return st->tcost + st->m->q->w_school * st->nsw; }
+int ob_state_makespan(const ob_state *st)
+{
+    const ob_model *m = st->m;
+    int end = 0;
+    for (int j = 0; j < m->T; j++)
+        if (st->hidx[j] >= 0 && m->hs[st->hidx[j]] + m->dur[j] > end)
+            end = m->hs[st->hidx[j]] + m->dur[j];
+    return end;
+}
+
+double ob_state_objective(const ob_state *st)
+{
+    double o = st->tcost + st->m->q->w_school * st->nsw;
+    return st->m->makespan ? o + ob_state_makespan(st) : o;
+}
 
 int ob_state_start(const ob_state *st, int j) { return start_of(st, j); }
 
@@ -365,7 +383,8 @@ static bool best_insertion(const ob_state *st, int j, const double *bonus, inser
     int res[CPD_OB_MAX_RES];
     for (int i = m->hstart[j]; i < m->hstart[j + 1]; i++) {
         int h = m->hs[i], weeks, days;
-        double lower = m->hc[i] - (bonus ? bonus[i] : 0);
+        /* for the makespan, the earliest end (the serial schedule generation scheme) */
+        double lower = m->hc[i] - (bonus ? bonus[i] : 0) + (m->makespan ? h + m->dur[j] : 0);
         if (found && lower > best->score + OB_EPS)
             continue;
         if (!order_ok(st, j, h) || !people_free(st, j, h) ||
@@ -460,7 +479,7 @@ void ob_construct_guided(ob_state *st, const double *lpx)
     scratch *s = sc(st);
     int nh = m->hstart[m->T];
     double *bonus = cpd_xcalloc((size_t)nh + 1, sizeof(double));
-    double g = m->q->w_late + m->q->w_target + m->q->w_school;
+    double g = m->makespan ? GUIDE_PERIODS : m->q->w_late + m->q->w_target + m->q->w_school;
     ob_state_clear(st);
     for (int j = 0; j < m->T; j++) {
         double placed = 0, when = 0;
@@ -697,19 +716,36 @@ static int complete_ruin(ob_state *st, int n)
     return n;
 }
 
+/* For the makespan: the tasks running in a random stretch of the plan (each at even odds). */
+static int ruin_window(ob_state *st)
+{
+    const ob_model *m = st->m;
+    int end = ob_state_makespan(st), n = 0;
+    int len = 1 + rng_int(&st->rng, end / 4 > 2 ? end / 4 : 2), a = rng_int(&st->rng, end);
+    for (int j = 0; j < m->T && n < RUIN_MAX; j++) {
+        int h = start_of(st, j);
+        if (h >= 0 && h < a + len && a < h + m->dur[j] && rng_unit(&st->rng) < 0.7)
+            take(st, j, &n);
+    }
+    return n;
+}
+
 static int ruin(ob_state *st, int *first)
 {
     scratch *s = sc(st);
     s->stamp++;
     *first = -1;
     int kind = rng_int(&st->rng, 6), n;
+    if (st->m->makespan) /* windows and weeks are stretches of the plan: no target to eject to */
+        kind = kind < 3 ? 6 : kind < 5 ? 1 : 2;
     switch (kind) {
     case 0: n = ruin_school_week(st); break;
     case 1: n = ruin_resource_week(st, false, false); break;
     case 2: n = ruin_resource_week(st, true, false); break;
     case 3: n = ruin_resource_week(st, false, true); break;
     case 4: n = ruin_eject(st, first); break;
-    default: n = ruin_days(st); break;
+    case 5: n = ruin_days(st); break;
+    default: n = ruin_window(st); break;
     }
     return complete_ruin(st, n);
 }

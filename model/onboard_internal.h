@@ -58,6 +58,8 @@ typedef struct {
     int *ncover;            /* per task: staff out of class (0 unless the activity has cover) */
     int *rvers;             /* per resource: task slots it is a candidate of (versatility) */
     int *ndesc;             /* per task: tasks after it, directly or not */
+    int *tail;              /* per task: the longest chain of successors' half-days after it */
+    bool makespan;          /* the objective is the end of the last task (start costs 0) */
 } ob_model;
 
 /* onboard_data.c */
@@ -73,6 +75,11 @@ bool ob_training_ok(const ob_model *m, int h, int dur);
 double ob_min_cost(const ob_model *m, int j);
 /* The index in hs of start h of task j, or -1. */
 int ob_start_index(const ob_model *m, int j, int h);
+/* Drops every start from which a task and the chain of its successors cannot end by horizon
+ * (a plan ending by horizon never uses one): the makespan's window once a plan is known. */
+void ob_model_cap(ob_model *m, int horizon);
+/* The critical path: the latest a task's first start, its duration and its tail reach. */
+int ob_model_critical_end(const ob_model *m);
 
 /* onboard_heur.c: a schedule with occupancy tables. */
 typedef struct {
@@ -95,6 +102,8 @@ void ob_state_free(ob_state **st);
 void ob_state_copy(ob_state *dst, const ob_state *src);
 void ob_state_clear(ob_state *st);
 double ob_state_objective(const ob_state *st);
+/* The end of the last placed task (0 with none). */
+int ob_state_makespan(const ob_state *st);
 /* The start period of j, or -1. */
 int ob_state_start(const ob_state *st, int j);
 /* Places j at start index i (absolute) with resources res[0 .. nres[j]); no checks. */
@@ -135,6 +144,9 @@ typedef struct {
     int *zvar;        /* (U x N) x S: z[u,s,d], or -1 */
     int *vvar;        /* U x N: v[u,d] (with near schools only), or -1 */
     int *yvar;        /* (U x (W + 1)) x S: y[u,s,w], or -1 */
+    int *svar;        /* per end period 0 .. nsvar - 1: s[e], the makespan is e (makespan
+                         objective only) */
+    int nsvar;
     int nvars, nrows;
     double constant;  /* tasks with no start: w_unplaced each */
 } ob_layout;

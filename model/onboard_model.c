@@ -644,7 +644,7 @@ static void add_day_vars(builder *b, const occupancy *o)
                 snprintf(b->name, sizeof b->name, "z[%s,%s,%d]", unit_id(b, u), school_id(b, s), d + 1);
                 lay->zvar[zi(b, u, s, d)] = add_var(b, CPD_VAR_CONTINUOUS, 0, lay->nmem[u], 0);
                 size_t y = yi(b, u, s, m->week[d]);
-                if (lay->yvar[y] < 0) {
+                if (lay->yvar[y] < 0 && m->q->w_school > 0) { /* y only costs: none when free */
                     snprintf(b->name, sizeof b->name, "y[%s,%s,%d]", unit_id(b, u), school_id(b, s), m->week[d]);
                     lay->yvar[y] = add_var(b, lay->pooled ? CPD_VAR_INTEGER : CPD_VAR_CONTINUOUS, 0,
                                            lay->nmem[u], m->q->w_school);
@@ -855,6 +855,8 @@ static void add_school_weeks(builder *b)
     const ob_model *m = b->m;
     const ob_layout *lay = b->lay;
     char label[200];
+    if (m->q->w_school <= 0)
+        return;
     unsigned char *seen = cpd_xcalloc((size_t)lay->U + 1, 1);
     for (int j = 0; j < m->T; j++) {
         if (m->hstart[j] == m->hstart[j + 1] || !is_rep(b, j) || gsize_of(b, j) > 1)
@@ -971,6 +973,64 @@ static void add_precedence(builder *b)
             weak_precedence(b, i, j, wi, wj, label);
     }
     free(e);
+}
+
+/* ---- local: the makespan ---- */
+
+/* The latest end of any allowed start. */
+static int last_end(const ob_model *m)
+{
+    int end = 0;
+    for (int j = 0; j < m->T; j++)
+        if (m->hstart[j] < m->hstart[j + 1] && m->hs[m->hstart[j + 1] - 1] + m->dur[j] > end)
+            end = m->hs[m->hstart[j + 1] - 1] + m->dur[j];
+    return end;
+}
+
+/* s[e] (the makespan is e), e = 0 .. the latest end, with cost e. */
+static void add_makespan_vars(builder *b)
+{
+    const ob_model *m = b->m;
+    ob_layout *lay = b->lay;
+    lay->nsvar = m->makespan ? last_end(m) + 1 : 0;
+    lay->svar = cpd_xcalloc((size_t)lay->nsvar + 1, sizeof(int));
+    for (int e = 0; e < lay->nsvar; e++) {
+        snprintf(b->name, sizeof b->name, "makespan[%d]", e);
+        lay->svar[e] = add_var(b, CPD_VAR_BINARY, 0, 1, e);
+    }
+}
+
+/* add_makespan: one value,  sum_e s[e] = 1;  and the makespan is at least the end of every
+ * placed task, in the strong time-indexed form of a sink after every task: for group g and
+ * every tau from its earliest end - 1 to its latest end - 1,
+ *   |g| sum_{e <= tau} s[e] + sum_{h: h + dur_g > tau} x[g,h] <= |g|. */
+static void add_makespan(builder *b)
+{
+    const ob_model *m = b->m;
+    const ob_layout *lay = b->lay;
+    char label[200];
+    if (lay->nsvar == 0)
+        return;
+    for (int e = 0; e < lay->nsvar; e++)
+        term(b, lay->svar[e], 1);
+    snprintf(b->name, sizeof b->name, "makespan");
+    row(b, CPD_ROW_EQ, 1);
+    for (int j = 0; j < m->T; j++) {
+        if (!is_rep(b, j) || lay->uvar[j] < 0)
+            continue;
+        int n = gsize_of(b, j), first = m->hs[m->hstart[j]] + m->dur[j];
+        int last = m->hs[m->hstart[j + 1] - 1] + m->dur[j];
+        task_label(b, j, label, sizeof label);
+        for (int tau = first - 1; tau < last; tau++) {
+            for (int e = 0; e <= tau && e < lay->nsvar; e++)
+                term(b, lay->svar[e], n);
+            for (int i = m->hstart[j]; i < m->hstart[j + 1]; i++)
+                if (m->hs[i] + m->dur[j] > tau)
+                    term(b, lay->xvar[i], 1);
+            snprintf(b->name, sizeof b->name, "makespan[%s,%d]", label, tau);
+            row(b, CPD_ROW_LE, n);
+        }
+    }
 }
 
 /* ---- local: staff ---- */
@@ -1271,6 +1331,7 @@ cpd_engine *ob_build_engine(const ob_model *m, bool pooled, ob_layout *lay)
     make_groups(&b);
     unit_days(&b);
     add_start_vars(&b);
+    add_makespan_vars(&b);
     add_assign_vars(&b);
     occupancy o;
     occupancy_build(&b, &o);
@@ -1287,6 +1348,7 @@ cpd_engine *ob_build_engine(const ob_model *m, bool pooled, ob_layout *lay)
     add_staff_no_overlap(&b);
     add_cover(&b);
     add_training_days(&b);
+    add_makespan(&b);
     occupancy_free(&o);
     free(b.var);
     free(b.coef);
@@ -1318,6 +1380,7 @@ void ob_layout_free(ob_layout *lay)
     free(lay->zvar);
     free(lay->vvar);
     free(lay->yvar);
+    free(lay->svar);
     memset(lay, 0, sizeof *lay);
 }
 
@@ -1378,6 +1441,9 @@ void ob_state_to_x(const ob_state *st, const ob_layout *lay, double *x)
                 add(x, a_of(lay, ri, m->kbase[rep] + (k - m->kbase[j]), lay->unit_of[res[c]]));
     }
     days_to_x(st, lay, x);
+    int end = ob_state_makespan(st);
+    if (end < lay->nsvar)
+        x[lay->svar[end]] = 1;
 }
 
 bool ob_state_from_x(ob_state *st, const ob_layout *lay, const double *x)

@@ -435,6 +435,9 @@ double ob_trivial_bound(const ob_model *m)
     for (size_t g = 0; g < ng; g++)
         lb += fmin(m->q->w_school, extra[g]);
     free(extra);
+    /* the makespan: the critical path, unless a task is left unplaced at its cost */
+    if (m->makespan)
+        lb += fmin(m->q->w_unplaced, ob_model_critical_end(m));
     return lb;
 }
 
@@ -633,14 +636,42 @@ static cpd_solve_result result_of(const solve_ctx *x, double obj)
     return r;
 }
 
+/* For the makespan, once the heuristic's plan ends at M with every task placed: only starts
+ * from which a task and its successors end by M stay (a better plan uses no other), and the
+ * plan is placed again on them. */
+static void cap_to_plan(solve_ctx *x)
+{
+    ob_model *m = &x->m;
+    ob_state *st = x->heur;
+    for (int j = 0; j < m->T; j++)
+        if (st->hidx[j] < 0 && m->hstart[j] < m->hstart[j + 1])
+            return;
+    int *h = cpd_xmalloc(((size_t)m->T + 1) * sizeof(int));
+    int *res = cpd_xmalloc(((size_t)m->T + 1) * CPD_OB_MAX_RES * sizeof(int));
+    for (int j = 0; j < m->T; j++)
+        h[j] = ob_state_start(st, j);
+    memcpy(res, st->res, (size_t)m->T * CPD_OB_MAX_RES * sizeof(int));
+    ob_model_cap(m, ob_state_makespan(st));
+    ob_state_clear(st);
+    for (int j = 0; j < m->T; j++)
+        if (h[j] >= 0)
+            ob_state_place(st, j, ob_start_index(m, j, h[j]), &res[(size_t)j * CPD_OB_MAX_RES]);
+    free(h);
+    free(res);
+}
+
 static cpd_code solve(solve_ctx *x, cpd_onboard_plan **out)
 {
     ob_model_build(x->p, &x->m);
     x->lb = ob_trivial_bound(&x->m);
     heuristic(x);
+    if (x->m.makespan)
+        cap_to_plan(x);
     x->hook = ob_state_new(&x->m);
     x->lpx = cpd_xcalloc((size_t)x->m.hstart[x->m.T] + 1, sizeof(double));
-    bool exact = ob_count_vars(&x->m) <= EXACT_MAX_VARS;
+    /* for the makespan the pooled relaxation takes all the time: the people it pools are
+     * interchangeable, so its bound is what proves, and the plans come from its hook */
+    bool exact = ob_count_vars(&x->m) <= EXACT_MAX_VARS && !x->m.makespan;
     if (exact || x->opts->export_path)
         build_exact(x);
     if (x->opts->export_path && !cpd_engine_export(x->e, x->opts->export_path)) {
@@ -720,7 +751,8 @@ cpd_code cpd_onboard_check(const cpd_onboard *p, cpd_diags *d)
     ob_model m;
     ob_model_build(p, &m);
     note_structural(&m, d);
-    note_shortages(&m, d);
+    if (!m.makespan) /* target weeks mean nothing when the makespan is the objective */
+        note_shortages(&m, d);
     ob_model_free(&m);
     return CPD_OK;
 }
