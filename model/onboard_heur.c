@@ -402,6 +402,16 @@ static bool best_insertion(const ob_state *st, int j, const double *bonus, inser
     return found;
 }
 
+bool ob_state_place_at(ob_state *st, int j, int i)
+{
+    int res[CPD_OB_MAX_RES], weeks, days;
+    int h = st->m->hs[i];
+    if (!order_ok(st, j, h) || !people_free(st, j, h) || !choose_resources(st, j, h, res, &weeks, &days))
+        return false;
+    ob_state_place(st, j, i, res);
+    return true;
+}
+
 static bool insert(ob_state *st, int j, const double *bonus)
 {
     insertion b;

@@ -60,6 +60,7 @@ typedef struct {
     int *ndesc;             /* per task: tasks after it, directly or not */
     int *tail;              /* per task: the longest chain of successors' half-days after it */
     bool makespan;          /* the objective is the end of the last task (start costs 0) */
+    bool must_place;        /* the engine's models leave no task unplaced (u fixed at 0) */
 } ob_model;
 
 /* onboard_data.c */
@@ -109,6 +110,9 @@ int ob_state_start(const ob_state *st, int j);
 /* Places j at start index i (absolute) with resources res[0 .. nres[j]); no checks. */
 void ob_state_place(ob_state *st, int j, int i, const int *res);
 void ob_state_remove(ob_state *st, int j);
+/* Places unplaced j at start index i with the cheapest people free then; false (nothing
+ * placed) when its order, people or needs do not allow it. */
+bool ob_state_place_at(ob_state *st, int j, int i);
 /* Checks every rule of the model against the tables built from scratch; true when kept. */
 bool ob_state_feasible(const ob_state *st);
 /* The serial schedule by priority (construction). */
@@ -159,6 +163,9 @@ size_t ob_count_vars(const ob_model *m);
 void ob_state_to_x(const ob_state *st, const ob_layout *lay, double *x);
 /* Reads a plan back from the exact model's values; false when they do not make one. */
 bool ob_state_from_x(ob_state *st, const ob_layout *lay, const double *x);
+/* A plan at the starts of the pooled model's values (groups of one task only), people chosen
+ * in the order of the starts; false when they do not make one. */
+bool ob_state_from_pooled(ob_state *st, const ob_layout *lay, const double *x);
 
 /* onboard_plan.c */
 void ob_strcatf(char **out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

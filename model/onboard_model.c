@@ -116,6 +116,31 @@ static const char *unit_id(const builder *b, int u) { return res_id(b, b->lay->f
 
 static bool forced(const ob_model *m, int k) { return m->cstart[k + 1] - m->cstart[k] == m->kcount[k]; }
 
+/* Whether slot k's candidates all lie in one unit. */
+static bool one_unit(const ob_model *m, const ob_layout *lay, int k)
+{
+    for (int c = m->cstart[k] + 1; c < m->cstart[k + 1]; c++)
+        if (lay->unit_of[m->cand[c]] != lay->unit_of[m->cand[m->cstart[k]]])
+            return false;
+    return m->cstart[k + 1] > m->cstart[k];
+}
+
+/* A slot whose people need no a variables: every candidate is taken (forced), or all are of one
+ * unit (then n_k of that unit work whenever the task runs: an RCPSP job's units of a resource). */
+static bool direct(const ob_model *m, const ob_layout *lay, int k)
+{
+    return forced(m, k) || one_unit(m, lay, k);
+}
+
+/* The people of unit u a direct slot k takes: m[u,k] when forced, else n_k of its one unit. */
+static int direct_count(const ob_model *m, const ob_layout *lay, int k, int u)
+{
+    int n = 0;
+    for (int c = m->cstart[k]; c < m->cstart[k + 1]; c++)
+        n += lay->unit_of[m->cand[c]] == u;
+    return forced(m, k) || n == 0 ? n : m->kcount[k];
+}
+
 static bool away_in(const ob_model *m, int r, int h, int dur)
 {
     for (int p = h; p < h + dur; p++)
@@ -432,7 +457,7 @@ static void add_start_vars(builder *b)
             lay->xvar[i] = add_var(b, n > 1 ? CPD_VAR_INTEGER : CPD_VAR_BINARY, 0, n, m->hc[i]);
         }
         snprintf(b->name, sizeof b->name, "u[%s%s]", label, n > 1 ? ",all" : "");
-        lay->uvar[j] = add_var(b, CPD_VAR_CONTINUOUS, 0, n, m->q->w_unplaced);
+        lay->uvar[j] = add_var(b, CPD_VAR_CONTINUOUS, 0, m->must_place ? 0 : n, m->q->w_unplaced);
     }
 }
 
@@ -463,7 +488,7 @@ static void add_assign_vars(builder *b)
         for (int i = m->hstart[j]; i < m->hstart[j + 1]; i++) {
             lay->abeg[i] = lay->na;
             for (int k = m->kbase[j]; k < m->kbase[j + 1] && is_rep(b, j); k++)
-                for (int u = 0; u < lay->U && !forced(m, k); u++) {
+                for (int u = 0; u < lay->U && !direct(m, lay, k); u++) {
                     int n = unit_count(b, j, k, u, m->hs[i]), want = m->kcount[k] * gsize_of(b, j);
                     if (n == 0)
                         continue;
@@ -504,13 +529,13 @@ static void each_work(const builder *b, work_fn fn, void *ctx)
     for (int j = 0; j < m->T; j++)
         for (int i = m->hstart[j]; i < m->hstart[j + 1] && is_rep(b, j); i++) {
             for (int k = m->kbase[j]; k < m->kbase[j + 1]; k++) {
-                if (!forced(m, k))
+                if (!direct(m, lay, k))
                     continue;
                 for (int c = m->cstart[k]; c < m->cstart[k + 1]; c++)
-                    count[lay->unit_of[m->cand[c]]]++;
+                    count[lay->unit_of[m->cand[c]]] = 1;
                 for (int u = 0; u < lay->U; u++)
                     if (count[u]) {
-                        fn(ctx, lay->xvar[i], count[u], u, k, j, m->hs[i]);
+                        fn(ctx, lay->xvar[i], direct_count(m, lay, k, u), u, k, j, m->hs[i]);
                         count[u] = 0;
                     }
             }
@@ -604,7 +629,7 @@ static void add_need_fill(builder *b)
         task_label(b, j, label, sizeof label);
         for (int i = m->hstart[j]; i < m->hstart[j + 1]; i++)
             for (int k = m->kbase[j]; k < m->kbase[j + 1]; k++) {
-                if (forced(m, k))
+                if (direct(m, lay, k))
                     continue;
                 for (int q = lay->abeg[i]; q < lay->abeg[i + 1]; q++)
                     if (lay->aslot[q] == k)
@@ -833,11 +858,9 @@ static int work_var(const builder *b, int i, int k, int u, double *coef)
 {
     const ob_model *m = b->m;
     const ob_layout *lay = b->lay;
-    if (forced(m, k)) {
-        *coef = 0;
-        for (int c = m->cstart[k]; c < m->cstart[k + 1]; c++)
-            *coef += lay->unit_of[m->cand[c]] == u;
-        return lay->xvar[i];
+    if (direct(m, lay, k)) {
+        *coef = direct_count(m, lay, k, u);
+        return *coef > 0 ? lay->xvar[i] : -1;
     }
     *coef = 1;
     for (int q = lay->abeg[i]; q < lay->abeg[i + 1]; q++)
@@ -1473,4 +1496,41 @@ bool ob_state_from_x(ob_state *st, const ob_layout *lay, const double *x)
         ob_state_place(st, j, i, res);
     }
     return true;
+}
+
+static const int *cmp_start_of;
+
+static int cmp_by_start(const void *a, const void *b)
+{
+    int i = *(const int *)a, j = *(const int *)b;
+    if (cmp_start_of[i] != cmp_start_of[j])
+        return cmp_start_of[i] < cmp_start_of[j] ? -1 : 1;
+    return (i > j) - (i < j);
+}
+
+bool ob_state_from_pooled(ob_state *st, const ob_layout *lay, const double *x)
+{
+    const ob_model *m = st->m;
+    ob_state_clear(st);
+    int *at = cpd_xmalloc(((size_t)m->T + 1) * sizeof(int)), *order = cpd_xmalloc(((size_t)m->T + 1) * sizeof(int));
+    int n = 0;
+    bool ok = true;
+    for (int j = 0; j < m->T && ok; j++) {
+        at[j] = -1;
+        ok = lay->gsize[lay->group_of[j]] == 1;
+        for (int i = m->hstart[j]; i < m->hstart[j + 1] && ok && at[j] < 0; i++)
+            if (x[lay->xvar[i]] > 0.5)
+                at[j] = i;
+        if (at[j] >= 0)
+            order[n++] = j;
+    }
+    cmp_start_of = at; /* start indices of one task grow with the start: compare periods */
+    for (int k = 0; k < n; k++)
+        at[order[k]] = m->hs[at[order[k]]];
+    qsort(order, (size_t)n, sizeof(int), cmp_by_start);
+    for (int k = 0; k < n && ok; k++)
+        ok = ob_state_place_at(st, order[k], ob_start_index(m, order[k], at[order[k]]));
+    free(at);
+    free(order);
+    return ok;
 }
