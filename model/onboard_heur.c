@@ -480,6 +480,7 @@ void ob_construct(ob_state *st)
         s->key[j] = s->rank[j];
     }
     serial(st, s->list, m->T, s->key, NULL);
+    ob_justify(st);
     resync_cost(st);
 }
 
@@ -505,6 +506,50 @@ void ob_construct_guided(ob_state *st, const double *lpx)
     }
     serial(st, s->list, m->T, s->key, bonus);
     free(bonus);
+    ob_justify(st);
+    resync_cost(st);
+}
+
+/* ---- local search: justification (the makespan) ---- */
+
+/* Every placed task in turn (by end, latest first, when late; else by start, earliest first)
+ * moved to its latest start ending by limit, or its earliest start: the forward-backward
+ * improvement of project scheduling. A task that cannot move keeps its place. */
+static void shift_all(ob_state *st, bool late, int limit)
+{
+    const ob_model *m = st->m;
+    scratch *s = sc(st);
+    int n = 0;
+    for (int j = 0; j < m->T; j++)
+        if (st->hidx[j] >= 0) {
+            s->order[n++] = j;
+            s->key[j] = late ? -(m->hs[st->hidx[j]] + m->dur[j]) : m->hs[st->hidx[j]];
+        }
+    cmp_keys = s->key;
+    qsort(s->order, (size_t)n, sizeof(int), cmp_by_key);
+    for (int k = 0; k < n; k++) {
+        int j = s->order[k], old = st->hidx[j], saved[CPD_OB_MAX_RES];
+        bool moved = false;
+        memcpy(saved, res_of(st, j), sizeof saved);
+        ob_state_remove(st, j);
+        if (late) {
+            for (int i = m->hstart[j + 1] - 1; i >= m->hstart[j] && !moved; i--)
+                moved = m->hs[i] + m->dur[j] <= limit && ob_state_place_at(st, j, i);
+        } else {
+            for (int i = m->hstart[j]; i < m->hstart[j + 1] && !moved; i++)
+                moved = ob_state_place_at(st, j, i);
+        }
+        if (!moved)
+            ob_state_place(st, j, old, saved);
+    }
+}
+
+void ob_justify(ob_state *st)
+{
+    if (!st->m->makespan)
+        return;
+    shift_all(st, true, ob_state_makespan(st));
+    shift_all(st, false, 0);
     resync_cost(st);
 }
 
@@ -794,7 +839,7 @@ static void restore_ruin(ob_state *st, int n)
             ob_state_place(st, s->list[k], s->saved_h[k], &s->saved_res[(size_t)k * CPD_OB_MAX_RES]);
 }
 
-void ob_ruin_recreate(ob_state *best, int iters, double stop_at, double deadline)
+void ob_ruin_recreate(ob_state *best, int iters, int stall, double stop_at, double deadline)
 {
     const ob_model *m = best->m;
     if (m->T == 0 || m->N == 0)
@@ -803,7 +848,8 @@ void ob_ruin_recreate(ob_state *best, int iters, double stop_at, double deadline
     ob_state_copy(cur, best);
     cur->rng = best->rng ^ 0x9e3779b97f4a7c15ULL;
     double best_obj = ob_state_objective(best);
-    for (int it = 0; it < iters && best_obj > stop_at + OB_EPS; it++) {
+    for (int it = 0, last = 0; it < iters && best_obj > stop_at + OB_EPS && (stall <= 0 || it - last < stall);
+         it++) {
         if (deadline > 0 && it % 8 == 0 && ob_now() > deadline)
             break;
         double before = ob_state_objective(cur);
@@ -823,10 +869,14 @@ void ob_ruin_recreate(ob_state *best, int iters, double stop_at, double deadline
             restore_ruin(cur, n);
             continue;
         }
+
         if (after < best_obj - OB_EPS) {
+            /* a new best, justified (which moves tasks outside the ruin: only once kept) */
+            ob_justify(cur);
             resync_cost(cur);
             ob_state_copy(best, cur);
             best_obj = ob_state_objective(best);
+            last = it;
         }
     }
     best->rng = cur->rng;

@@ -119,11 +119,15 @@ bool ob_state_feasible(const ob_state *st);
 void ob_construct(ob_state *st);
 /* The construction guided by LP values of the start variables (lpx[hstart[j] + i], NULL: none). */
 void ob_construct_guided(ob_state *st, const double *lpx);
+/* For the makespan: every task as late as the plan's end allows, then as early as possible
+ * (forward-backward improvement; never lengthens the plan). Nothing otherwise. */
+void ob_justify(ob_state *st);
 /* Local search: remove and re-insert every task, passes times at most, until nothing improves. */
 void ob_reinsert(ob_state *st, int passes);
-/* Ruin and recreate on best: iters rounds (the count ends it); deadline (ob_now() seconds, <= 0:
- * none) is a safety cap only; stops early once the objective reaches stop_at. */
-void ob_ruin_recreate(ob_state *best, int iters, double stop_at, double deadline);
+/* Ruin and recreate on best: iters rounds (the count ends it), or stall rounds in a row without
+ * a new best (<= 0: no such end); deadline (ob_now() seconds, <= 0: none) is a safety cap only;
+ * stops early once the objective reaches stop_at. */
+void ob_ruin_recreate(ob_state *best, int iters, int stall, double stop_at, double deadline);
 double ob_now(void);
 
 /* onboard_model.c: the time-indexed program over units. In the exact model a unit is one
@@ -151,6 +155,9 @@ typedef struct {
     int *svar;        /* per end period 0 .. nsvar - 1: s[e], the makespan is e (makespan
                          objective only) */
     int nsvar;
+    int *cvar;        /* per allowed start (as hs) of a group's first task: c[g,h], the starts
+                         up to h (makespan only), else -1 */
+    int *scvar;       /* per end period: cs[e], the makespan is at most e (makespan only) */
     int nvars, nrows;
     double constant;  /* tasks with no start: w_unplaced each */
 } ob_layout;

@@ -934,10 +934,16 @@ static void strong_precedence(builder *b, int i, int j, int wi, int wj, const ch
             if (next == reach)
                 continue;
         }
-        for (int q = ji; q <= k; q++)
-            term(b, b->lay->xvar[q], wi);
-        for (int q = ii; q < reach; q++)
-            term(b, b->lay->xvar[q], -wj);
+        if (b->lay->cvar[k] >= 0) { /* cumulative:  wi c[gj,tau] <= wj c[gi,tau - dur_i] */
+            term(b, b->lay->cvar[k], wi);
+            if (reach > ii)
+                term(b, b->lay->cvar[reach - 1], -wj);
+        } else {
+            for (int q = ji; q <= k; q++)
+                term(b, b->lay->xvar[q], wi);
+            for (int q = ii; q < reach; q++)
+                term(b, b->lay->xvar[q], -wj);
+        }
         snprintf(b->name, sizeof b->name, "precedence[%s,%d]", label, tau);
         row(b, CPD_ROW_LE, 0);
     }
@@ -990,7 +996,7 @@ static void add_precedence(builder *b)
         task_label(b, j, lj, sizeof lj);
         snprintf(label, sizeof label, "%s,%s", li, lj);
         long nj = m->hstart[j + 1] - m->hstart[j], ni = m->hstart[i + 1] - m->hstart[i];
-        if (nj * (nj + ni) <= STRONG_PREC_MAX_TERMS)
+        if (nj * (nj + ni) <= STRONG_PREC_MAX_TERMS || b->lay->cvar[m->hstart[j]] >= 0)
             strong_precedence(b, i, j, wi, wj, label);
         else
             weak_precedence(b, i, j, wi, wj, label);
@@ -1023,6 +1029,78 @@ static void add_makespan_vars(builder *b)
     }
 }
 
+/* With the makespan (long horizons), the precedence and makespan rows are written over
+ * cumulative variables, which keeps them to two or three terms each (the same LP):
+ *   c[g,h] = sum_{h' <= h} x[g,h']  (h in H_g),   cs[e] = sum_{e' <= e} s[e']. */
+static void add_cumulative_vars(builder *b)
+{
+    const ob_model *m = b->m;
+    ob_layout *lay = b->lay;
+    int nh = m->hstart[m->T];
+    lay->cvar = cpd_xcalloc((size_t)nh + 1, sizeof(int));
+    lay->scvar = cpd_xcalloc((size_t)lay->nsvar + 1, sizeof(int));
+    for (int i = 0; i < nh; i++)
+        lay->cvar[i] = -1;
+    for (int e = 0; e < lay->nsvar; e++)
+        lay->scvar[e] = -1;
+    if (!m->makespan)
+        return;
+    char label[200];
+    for (int j = 0; j < m->T; j++) {
+        if (!is_rep(b, j) || lay->uvar[j] < 0)
+            continue;
+        task_label(b, j, label, sizeof label);
+        for (int i = m->hstart[j]; i < m->hstart[j + 1]; i++) {
+            snprintf(b->name, sizeof b->name, "c[%s,%d]", label, m->hs[i]);
+            lay->cvar[i] = add_var(b, CPD_VAR_CONTINUOUS, 0, gsize_of(b, j), 0);
+        }
+    }
+    for (int e = 0; e < lay->nsvar; e++) {
+        snprintf(b->name, sizeof b->name, "cs[%d]", e);
+        lay->scvar[e] = add_var(b, CPD_VAR_CONTINUOUS, 0, 1, 0);
+    }
+}
+
+/* add_cumulative: c[g,h] - c[g,h_prev] - x[g,h] = 0 (the first: c = x); cs alike. */
+static void add_cumulative(builder *b)
+{
+    const ob_model *m = b->m;
+    const ob_layout *lay = b->lay;
+    for (int j = 0; j < m->T; j++)
+        for (int i = m->hstart[j]; i < m->hstart[j + 1] && lay->cvar[i] >= 0; i++) {
+            term(b, lay->cvar[i], 1);
+            if (i > m->hstart[j])
+                term(b, lay->cvar[i - 1], -1);
+            term(b, lay->xvar[i], -1);
+            snprintf(b->name, sizeof b->name, "cumulative[%d]", lay->cvar[i]);
+            row(b, CPD_ROW_EQ, 0);
+        }
+    for (int e = 0; e < lay->nsvar && lay->scvar[e] >= 0; e++) {
+        term(b, lay->scvar[e], 1);
+        if (e > 0)
+            term(b, lay->scvar[e - 1], -1);
+        term(b, lay->svar[e], -1);
+        snprintf(b->name, sizeof b->name, "cumulative_makespan[%d]", e);
+        row(b, CPD_ROW_EQ, 0);
+    }
+}
+
+/* The cumulative variable of j's last start at or before tau, or -1 (none: the sum is 0). */
+static int cum_at(const builder *b, int j, int tau)
+{
+    const ob_model *m = b->m;
+    int v = -1;
+    for (int i = m->hstart[j]; i < m->hstart[j + 1] && m->hs[i] <= tau; i++)
+        v = b->lay->cvar[i];
+    return v;
+}
+
+static void cum_term(builder *b, int var, double coef)
+{
+    if (var >= 0)
+        term(b, var, coef);
+}
+
 /* add_makespan: one value,  sum_e s[e] = 1;  and the makespan is at least the end of every
  * placed task, in the strong time-indexed form of a sink after every task: for group g and
  * every tau from its earliest end - 1 to its latest end - 1,
@@ -1039,19 +1117,19 @@ static void add_makespan(builder *b)
     snprintf(b->name, sizeof b->name, "makespan");
     row(b, CPD_ROW_EQ, 1);
     for (int j = 0; j < m->T; j++) {
-        if (!is_rep(b, j) || lay->uvar[j] < 0)
+        /* with every task placed, the tasks with successors end before those do */
+        if (!is_rep(b, j) || lay->uvar[j] < 0 || (m->must_place && m->sstart[j] < m->sstart[j + 1]))
             continue;
         int n = gsize_of(b, j), first = m->hs[m->hstart[j]] + m->dur[j];
         int last = m->hs[m->hstart[j + 1] - 1] + m->dur[j];
         task_label(b, j, label, sizeof label);
         for (int tau = first - 1; tau < last; tau++) {
-            for (int e = 0; e <= tau && e < lay->nsvar; e++)
-                term(b, lay->svar[e], n);
-            for (int i = m->hstart[j]; i < m->hstart[j + 1]; i++)
-                if (m->hs[i] + m->dur[j] > tau)
-                    term(b, lay->xvar[i], 1);
+            /* cumulative:  |g| cs[tau] - c[g, tau - dur_g] - u[g] <= 0 */
+            term(b, lay->scvar[tau < lay->nsvar ? tau : lay->nsvar - 1], n);
+            cum_term(b, cum_at(b, j, tau - m->dur[j]), -1);
+            term(b, lay->uvar[j], -1);
             snprintf(b->name, sizeof b->name, "makespan[%s,%d]", label, tau);
-            row(b, CPD_ROW_LE, n);
+            row(b, CPD_ROW_LE, 0);
         }
     }
 }
@@ -1355,6 +1433,7 @@ cpd_engine *ob_build_engine(const ob_model *m, bool pooled, ob_layout *lay)
     unit_days(&b);
     add_start_vars(&b);
     add_makespan_vars(&b);
+    add_cumulative_vars(&b);
     add_assign_vars(&b);
     occupancy o;
     occupancy_build(&b, &o);
@@ -1372,6 +1451,7 @@ cpd_engine *ob_build_engine(const ob_model *m, bool pooled, ob_layout *lay)
     add_cover(&b);
     add_training_days(&b);
     add_makespan(&b);
+    add_cumulative(&b);
     occupancy_free(&o);
     free(b.var);
     free(b.coef);
@@ -1404,6 +1484,8 @@ void ob_layout_free(ob_layout *lay)
     free(lay->vvar);
     free(lay->yvar);
     free(lay->svar);
+    free(lay->cvar);
+    free(lay->scvar);
     memset(lay, 0, sizeof *lay);
 }
 
@@ -1467,6 +1549,17 @@ void ob_state_to_x(const ob_state *st, const ob_layout *lay, double *x)
     int end = ob_state_makespan(st);
     if (end < lay->nsvar)
         x[lay->svar[end]] = 1;
+    for (int j = 0; j < m->T; j++) { /* the cumulative variables: running sums */
+        double acc = 0;
+        for (int i = m->hstart[j]; i < m->hstart[j + 1] && lay->cvar[i] >= 0; i++) {
+            acc += x[lay->xvar[i]];
+            x[lay->cvar[i]] = acc;
+        }
+    }
+    for (int e = 0, acc = 0; e < lay->nsvar && lay->scvar[e] >= 0; e++) {
+        acc += e == end;
+        x[lay->scvar[e]] = acc;
+    }
 }
 
 bool ob_state_from_x(ob_state *st, const ob_layout *lay, const double *x)

@@ -17,6 +17,12 @@
 #define RR_ITERS_PER_TASK 1000
 #define RR_ITERS_MAX 400000
 #define HEUR_SHARE 0.3        /* a safety cap on the heuristic: this share of the time limit */
+/* The makespan (PSPLIB j30, 10 s): the search ends after this many rounds per task without a
+ * better plan, or at half the time limit. */
+#define MAKESPAN_HEUR_SHARE 0.5
+#define HOOK_RR_ITERS 1000    /* GLPK's hook, for the makespan: rounds from the LP's plan */
+#define HOOK_RR_SECONDS 0.5
+#define MAKESPAN_STALL_PER_TASK 400
 #define END_MARGIN 0.1        /* seconds kept for the plan after GLPK */
 /* Above this many x and a variables GLPK's root LP of the exact model takes more than a
  * minute (six schools: 85 000, over an hour): only the pooled relaxation is solved, for the
@@ -499,9 +505,13 @@ static void heuristic(solve_ctx *x)
     ob_reinsert(x->heur, REINSERT_PASSES);
     long iters = (long)RR_ITERS_PER_TASK * m->T;
     iters = iters < RR_ITERS_MIN ? RR_ITERS_MIN : iters > RR_ITERS_MAX ? RR_ITERS_MAX : iters;
-    double deadline = limit_of(x) > 0 ? x->t0 + HEUR_SHARE * limit_of(x) : 0;
+    /* the makespan: the proof needs the best plan (it asks for one ending earlier), so the
+     * search may take longer, and ends once it stalls */
+    double share = m->makespan ? MAKESPAN_HEUR_SHARE : HEUR_SHARE;
+    int stall = m->makespan ? MAKESPAN_STALL_PER_TASK * m->T : 0;
+    double deadline = limit_of(x) > 0 ? x->t0 + share * limit_of(x) : 0;
     double g = target_gap(x), stop_at = x->lb + g * fabs(x->lb) / (1 + g);
-    ob_ruin_recreate(x->heur, (int)iters, stop_at, deadline);
+    ob_ruin_recreate(x->heur, (int)iters, stall < RR_ITERS_MIN ? RR_ITERS_MIN : stall, stop_at, deadline);
     ob_reinsert(x->heur, REINSERT_PASSES);
     x->heur_obj = ob_state_objective(x->heur);
 }
@@ -528,6 +538,8 @@ static bool round_lp(solve_ctx *x, const ob_layout *lay, const double *lp, doubl
     lp_to_starts(m, lay, lp, x->lpx);
     ob_construct_guided(x->hook, x->lpx);
     ob_reinsert(x->hook, 3);
+    if (m->makespan) /* a short search from the LP's plan: moves of one task rarely shorten it */
+        ob_ruin_recreate(x->hook, HOOK_RR_ITERS, 0, x->lb, fmin(ob_now() + HOOK_RR_SECONDS, ob_now() + left_of(x)));
     for (int j = 0; j < m->T && m->must_place; j++)
         if (ob_state_start(x->hook, j) < 0)
             return false; /* the model has no plan leaving a task out */
