@@ -22,7 +22,7 @@
 #define MAKESPAN_HEUR_SHARE 0.5
 #define HOOK_RR_ITERS 1000    /* GLPK's hook, for the makespan: rounds from the LP's plan */
 #define HOOK_RR_SECONDS 0.5
-#define MAKESPAN_STALL_PER_TASK 400
+#define MAKESPAN_STALL_PER_TASK 150
 #define END_MARGIN 0.1        /* seconds kept for the plan after GLPK */
 /* Above this many x and a variables GLPK's root LP of the exact model takes more than a
  * minute (six schools: 85 000, over an hour): only the pooled relaxation is solved, for the
