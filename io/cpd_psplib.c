@@ -142,8 +142,8 @@ static void read_requests(sm_reader *R)
 
 static void read_capacities(sm_reader *R)
 {
-    if (!find(R, "RESOURCEAVAILABILITIES") || !next_line(R) ||
-        next_line(R) == false || ints(R, R->cap, R->nres) != R->nres)
+    if (!find(R, "RESOURCEAVAILABILITIES") || !next_line(R) || !next_line(R) ||
+        ints(R, R->cap, R->nres) != R->nres)
         return fail(R, "expected 'RESOURCEAVAILABILITIES:' and a row of capacities");
     for (int k = 0; k < R->nres; k++)
         if (R->cap[k] < 0 || R->cap[k] > 1000)

@@ -456,8 +456,7 @@ int ob_start_index(const ob_model *m, int j, int h)
     return -1;
 }
 
-/* The allowed starts, costs and counts inside the window of the tasks kept: keep(j, h). */
-static void filter_starts(ob_model *m, int horizon)
+void ob_model_cap(ob_model *m, int horizon)
 {
     int at = 0;
     for (int j = 0; j < m->T; j++) {
@@ -474,11 +473,6 @@ static void filter_starts(ob_model *m, int horizon)
         }
     }
     m->hstart[m->T] = at;
-}
-
-void ob_model_cap(ob_model *m, int horizon)
-{
-    filter_starts(m, horizon);
 }
 
 int ob_model_critical_end(const ob_model *m)
