@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "cpd_onboard.h"
+#include "cpd_onboard_io.h"
 #include "cpd_psplib.h"
 #include "test_util.h"
 
@@ -103,6 +104,45 @@ static void test_psplib__bad_files(void **state)
     tu_rm_rf(dir);
 }
 
+/* psplib2csv's path: saved as a scenario folder and loaded back, the makespan settings kept;
+ * a wrong objective is an error naming the key. */
+static void test_psplib__save_and_load(void **state)
+{
+    (void)state;
+    char dir[256], msg[512];
+    assert_true(tu_mkdtemp(dir, sizeof dir, "cpd-psplib-io"));
+    cpd_diags *d = cpd_diags_new();
+    cpd_onboard *p = cpd_psplib_read(DATA "j302_3.sm", d);
+    assert_non_null(p);
+    assert_true(cpd_save_onboard(dir, p, d));
+    cpd_onboard *q = cpd_load_onboard(dir, d);
+    assert_non_null(q);
+    assert_int_equal(q->params.objective, CPD_OB_OBJ_MAKESPAN);
+    assert_false(q->params.morning_starts);
+    assert_int_equal(q->nactivities, p->nactivities);
+    assert_int_equal(q->nresources, p->nresources);
+    cpd_onboard_free(&q);
+    char *text = tu_read(dir, "scenario.json", NULL);
+    assert_non_null(text);
+    char *at = strstr(text, "\"makespan\"");
+    assert_non_null(at);
+    memcpy(at, "\"shortest\"", 10);
+    tu_put(dir, "scenario.json", text, strlen(text));
+    free(text);
+    cpd_diags *e = cpd_diags_new();
+    assert_null(cpd_load_onboard(dir, e));
+    bool found = false;
+    for (size_t i = 0; i < cpd_diags_len(e); i++) {
+        cpd_diag_format(cpd_diags_get(e, i), msg, sizeof msg);
+        found |= strstr(msg, "onboard.objective must be \"programme\" or \"makespan\"") != NULL;
+    }
+    assert_true(found);
+    cpd_diags_free(&e);
+    cpd_onboard_free(&p);
+    cpd_diags_free(&d);
+    tu_rm_rf(dir);
+}
+
 /* Solves one instance: the known optimum must be reached, the bound must not pass it, and it
  * must be proven (plain builds). */
 static void solve_instance(const char *file, int optimum)
@@ -155,6 +195,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_psplib__reads_instance),
         cmocka_unit_test(test_psplib__bad_files),
+        cmocka_unit_test(test_psplib__save_and_load),
         cmocka_unit_test(test_psplib__critical_path_optimum),
         cmocka_unit_test(test_psplib__known_optima),
     };
