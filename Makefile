@@ -186,3 +186,15 @@ fuzz-clean:
 
 clean:
 	rm -rf build build-asan cpdplan
+
+# PSPLIB single-mode RCPSP as onboard scenarios (tests/tools/psplib2csv.c, io/cpd_psplib.h):
+# the converter, and `make bench-psplib`: all 480 j30 instances, 10 s each, against the known
+# optima (BENCH_PSPLIB_LIMIT=N runs the first N; see tests/bench/psplib.sh).
+PSPLIB2CSV := $(BUILD)/tools/psplib2csv
+$(PSPLIB2CSV): tests/tools/psplib2csv.c $(BUILD)/libcpd.a
+	@mkdir -p $(dir $@)
+	$(CC) $(WARN) $(CFLAGS) $(INC) $(DEP_CFLAGS) -o $@ $< $(BUILD)/libcpd.a $(DEP_LIBS)
+
+.PHONY: bench-psplib
+bench-psplib: cpdplan $(PSPLIB2CSV)
+	@PSPLIB2CSV=$(PSPLIB2CSV) sh tests/bench/psplib.sh ./cpdplan

@@ -221,6 +221,26 @@ static void jweights(const jfile *J, const cJSON *w, cpd_onboard_params *q)
     }
 }
 
+/* "objective": "programme" (the default) or "makespan". */
+static void jobjective(const jfile *J, const cJSON *v, cpd_onboard_params *q)
+{
+    const char *s = cJSON_IsString(v) ? v->valuestring : NULL;
+    if (s && strcmp(s, "programme") == 0)
+        q->objective = CPD_OB_OBJ_PROGRAMME;
+    else if (s && strcmp(s, "makespan") == 0)
+        q->objective = CPD_OB_OBJ_MAKESPAN;
+    else
+        jerror(J, "onboard.objective", NULL, "onboard.objective must be \"programme\" or \"makespan\"");
+}
+
+static void jbool(const jfile *J, const cJSON *v, const char *path, bool *out)
+{
+    if (cJSON_IsBool(v))
+        *out = cJSON_IsTrue(v);
+    else
+        jerror(J, path, NULL, "%s must be true or false", path);
+}
+
 typedef struct {
     int *closures, nclosures;
     int *training, ntraining;
@@ -248,6 +268,10 @@ static void read_onboard_key(const jfile *J, const cJSON *v, jdate_lists *dl)
         jnumber(J, v, "onboard.short_travel_minutes", 0, 600, false, &q->short_travel);
     } else if (strcmp(k, "weights") == 0) {
         jweights(J, v, q);
+    } else if (strcmp(k, "objective") == 0) {
+        jobjective(J, v, q);
+    } else if (strcmp(k, "morning_starts") == 0) {
+        jbool(J, v, "onboard.morning_starts", &q->morning_starts);
     } else {
         char path[128];
         int line, col;
@@ -859,6 +883,10 @@ static cJSON *onboard_object(const cpd_onboard_params *q)
     cJSON_AddNumberToObject(wt, "late", q->w_late);
     cJSON_AddNumberToObject(wt, "target", q->w_target);
     cJSON_AddNumberToObject(wt, "school", q->w_school);
+    if (q->objective == CPD_OB_OBJ_MAKESPAN) /* left out at the defaults: files read back the same */
+        cJSON_AddStringToObject(o, "objective", "makespan");
+    if (!q->morning_starts)
+        cJSON_AddBoolToObject(o, "morning_starts", false);
     return o;
 }
 

@@ -22,6 +22,8 @@ void cpd_onboard_params_default(cpd_onboard_params *p)
         .w_school = 1,
         .time_limit = 60,
         .gap = 0,
+        .objective = CPD_OB_OBJ_PROGRAMME,
+        .morning_starts = true,
     };
 }
 
@@ -272,7 +274,8 @@ double cpd_onboard_cost(const cpd_onboard *p, const cpd_ob_task *tasks, int ntas
     for (int d = 1; d <= q->ndays; d++)
         week_of[d] = cpd_onboard_week_of_day(p, d);
     double cost = 0;
-    int *pairs = NULL, npairs = 0;
+    int *pairs = NULL, npairs = 0, makespan = 0;
+    bool by_makespan = q->objective == CPD_OB_OBJ_MAKESPAN;
     for (int i = 0; i < ntasks; i++) {
         const cpd_ob_task *t = &tasks[i];
         if (t->start < 0) {
@@ -280,7 +283,10 @@ double cpd_onboard_cost(const cpd_onboard *p, const cpd_ob_task *tasks, int ntas
             continue;
         }
         int w = week_of[t->start / 2 + 1];
-        cost += q->w_late * (w > t->latest ? w - t->latest : 0) + q->w_target * abs(w - t->target);
+        if (t->start + t->duration > makespan)
+            makespan = t->start + t->duration;
+        if (!by_makespan)
+            cost += q->w_late * (w > t->latest ? w - t->latest : 0) + q->w_target * abs(w - t->target);
         int last = (t->start + t->duration - 1) / 2 + 1;
         for (int d = t->start / 2 + 1; d <= last && d <= q->ndays; d++)
             for (int k = 0; k < t->nres; k++) {
@@ -291,7 +297,7 @@ double cpd_onboard_cost(const cpd_onboard *p, const cpd_ob_task *tasks, int ntas
                 }
             }
     }
-    cost += q->w_school * npairs;
+    cost += q->w_school * npairs + (by_makespan ? makespan : 0);
     free(pairs);
     free(week_of);
     return cost;

@@ -28,7 +28,8 @@
 #include "cpd_scenario.h"
 
 #define CPD_OB_MAX_NEEDS 4     /* needs of one activity */
-#define CPD_OB_MAX_RES 8       /* resources of one task, all needs together */
+#define CPD_OB_MAX_RES 48      /* resources of one task, all needs together (a PSPLIB job asks
+                                  for up to 39 units of its resources) */
 #define CPD_OB_MAX_AFTER 16    /* predecessors of one activity */
 
 typedef struct {
@@ -82,7 +83,15 @@ typedef struct {
     double w_target;           /* a task per week from its target week (10) */
     double w_school;           /* a resource per school it works in each week (1) */
     double time_limit, gap;
+    int objective;             /* CPD_OB_OBJ_PROGRAMME (default) or CPD_OB_OBJ_MAKESPAN */
+    bool morning_starts;       /* a task of whole days starts in a morning (default true; false
+                                  for project schedules whose periods are plain time units) */
 } cpd_onboard_params;
+
+/* The objective: the programme's (unplaced, late and off-target tasks, school-weeks), or the
+ * makespan: the end of the last task (in half-day periods from the first morning) replaces the
+ * late and target costs; unplaced tasks and school-weeks still cost their weights. */
+enum { CPD_OB_OBJ_PROGRAMME = 0, CPD_OB_OBJ_MAKESPAN = 1 };
 
 typedef struct {
     cpd_scenario *common;      /* schools (joining flag), staff, travel (owned) */

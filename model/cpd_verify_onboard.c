@@ -263,7 +263,7 @@ static bool check_timing(vctx *v, int i)
         task_breach(v, i, PLAN_FILE, "runs past the last day of the programme (day %d)", v->ndays);
         return false;
     }
-    if (act->duration % 2 == 0 && t->start % 2 == 1)
+    if (v->p->params.morning_starts && act->duration % 2 == 0 && t->start % 2 == 1)
         task_breach(v, i, PLAN_FILE, "lasts whole days but starts in an afternoon");
     int e, l, w = v->week[t->start / 2];
     char win[32];

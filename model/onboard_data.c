@@ -249,11 +249,16 @@ static void build_topo(ob_model *m)
         if (indeg[j] > 0)
             m->topo[n++] = j;
     m->ndesc = cpd_xcalloc((size_t)m->T + 1, sizeof(int));
+    m->tail = cpd_xcalloc((size_t)m->T + 1, sizeof(int));
     for (int k = m->T - 1; k >= 0; k--) {
         int j = m->topo[k];
         long s = 0;
-        for (int e = m->sstart[j]; e < m->sstart[j + 1]; e++)
-            s += 1 + m->ndesc[m->succ[e]];
+        for (int e = m->sstart[j]; e < m->sstart[j + 1]; e++) {
+            int i = m->succ[e];
+            s += 1 + m->ndesc[i];
+            if (m->dur[i] + m->tail[i] > m->tail[j])
+                m->tail[j] = m->dur[i] + m->tail[i];
+        }
         m->ndesc[j] = s > m->T ? m->T : (int)s;
     }
     free(indeg);
@@ -313,7 +318,7 @@ static bool coverable(const ob_model *m, int j, int h)
 static bool shape_ok(const ob_model *m, int j, int h)
 {
     int dur = m->dur[j];
-    return h + dur <= m->P && (dur % 2 == 1 || h % 2 == 0) &&
+    return h + dur <= m->P && (!m->q->morning_starts || dur % 2 == 1 || h % 2 == 0) &&
            m->week[h / 2] >= m->tasks[j].earliest;
 }
 
@@ -410,6 +415,8 @@ static void build_starts(ob_model *m)
 double ob_start_cost(const ob_model *m, int j, int h)
 {
     const cpd_ob_task *t = &m->tasks[j];
+    if (m->makespan)
+        return 0; /* the makespan is paid once, by the end of the last task */
     int w = m->week[h / 2];
     return m->q->w_late * (w > t->latest ? w - t->latest : 0) + m->q->w_target * abs(w - t->target);
 }
@@ -449,11 +456,40 @@ int ob_start_index(const ob_model *m, int j, int h)
     return -1;
 }
 
+void ob_model_cap(ob_model *m, int horizon)
+{
+    int at = 0;
+    for (int j = 0; j < m->T; j++) {
+        int from = m->hstart[j], to = m->hstart[j + 1];
+        m->hstart[j] = at;
+        m->nin[j] = 0;
+        for (int i = from; i < to; i++) {
+            int h = m->hs[i];
+            if (h + m->dur[j] + m->tail[j] > horizon)
+                continue;
+            m->hs[at] = h;
+            m->hc[at++] = m->hc[i];
+            m->nin[j] += m->week[h / 2] <= m->tasks[j].latest;
+        }
+    }
+    m->hstart[m->T] = at;
+}
+
+int ob_model_critical_end(const ob_model *m)
+{
+    int end = 0;
+    for (int j = 0; j < m->T; j++)
+        if (m->hstart[j] < m->hstart[j + 1] && m->hs[m->hstart[j]] + m->dur[j] + m->tail[j] > end)
+            end = m->hs[m->hstart[j]] + m->dur[j] + m->tail[j];
+    return end;
+}
+
 void ob_model_build(const cpd_onboard *p, ob_model *m)
 {
     memset(m, 0, sizeof *m);
     m->p = p;
     m->q = &p->params;
+    m->makespan = p->params.objective == CPD_OB_OBJ_MAKESPAN;
     m->S = p->common->nschools;
     m->R = p->nresources;
     m->Q = p->common->nstaff;
@@ -502,5 +538,6 @@ void ob_model_free(ob_model *m)
     free(m->ncover);
     free(m->rvers);
     free(m->ndesc);
+    free(m->tail);
     memset(m, 0, sizeof *m);
 }

@@ -14,8 +14,10 @@
  * one to six schools: 0.5% and 70% beat pure descent and wider margins). */
 #define RRT_MARGIN 0.005
 #define RRT_SPAN 0.7
+#define RRT_MARGIN_MAKESPAN 0.03 /* PSPLIB j30: better than 0.005 on the tight instances */
 #define RUIN_MAX 60          /* tasks one ruin removes at most (before successors) */
 #define SEED 0x6f6e626f61726455ULL
+#define GUIDE_PERIODS 4.0    /* for the makespan: periods of end a start the LP takes is worth */
 
 /* ---- local: the PRNG (splitmix64) ---- */
 
@@ -69,6 +71,9 @@ static int cmp_priority(const void *a, const void *b)
 {
     const ob_model *m = cmp_model;
     int i = *(const int *)a, j = *(const int *)b;
+    /* for the makespan, the latest finish time first: the longest chain still to run */
+    if (m->makespan && m->dur[i] + m->tail[i] != m->dur[j] + m->tail[j])
+        return m->dur[i] + m->tail[i] > m->dur[j] + m->tail[j] ? -1 : 1;
     if (m->tasks[i].latest != m->tasks[j].latest)
         return m->tasks[i].latest < m->tasks[j].latest ? -1 : 1;
     if (m->nin[i] != m->nin[j])
@@ -180,7 +185,21 @@ void ob_state_copy(ob_state *dst, const ob_state *src)
     dst->tcost = src->tcost;
 }
 
-double ob_state_objective(const ob_state *st) { return st->tcost + st->m->q->w_school * st->nsw; }
+int ob_state_makespan(const ob_state *st)
+{
+    const ob_model *m = st->m;
+    int end = 0;
+    for (int j = 0; j < m->T; j++)
+        if (st->hidx[j] >= 0 && m->hs[st->hidx[j]] + m->dur[j] > end)
+            end = m->hs[st->hidx[j]] + m->dur[j];
+    return end;
+}
+
+double ob_state_objective(const ob_state *st)
+{
+    double o = st->tcost + st->m->q->w_school * st->nsw;
+    return st->m->makespan ? o + ob_state_makespan(st) : o;
+}
 
 int ob_state_start(const ob_state *st, int j) { return start_of(st, j); }
 
@@ -365,7 +384,8 @@ static bool best_insertion(const ob_state *st, int j, const double *bonus, inser
     int res[CPD_OB_MAX_RES];
     for (int i = m->hstart[j]; i < m->hstart[j + 1]; i++) {
         int h = m->hs[i], weeks, days;
-        double lower = m->hc[i] - (bonus ? bonus[i] : 0);
+        /* for the makespan, the earliest end (the serial schedule generation scheme) */
+        double lower = m->hc[i] - (bonus ? bonus[i] : 0) + (m->makespan ? h + m->dur[j] : 0);
         if (found && lower > best->score + OB_EPS)
             continue;
         if (!order_ok(st, j, h) || !people_free(st, j, h) ||
@@ -381,6 +401,16 @@ static bool best_insertion(const ob_state *st, int j, const double *bonus, inser
         memcpy(best->res, res, sizeof res);
     }
     return found;
+}
+
+bool ob_state_place_at(ob_state *st, int j, int i)
+{
+    int res[CPD_OB_MAX_RES], weeks, days;
+    int h = st->m->hs[i];
+    if (!order_ok(st, j, h) || !people_free(st, j, h) || !choose_resources(st, j, h, res, &weeks, &days))
+        return false;
+    ob_state_place(st, j, i, res);
+    return true;
 }
 
 static bool insert(ob_state *st, int j, const double *bonus)
@@ -451,6 +481,7 @@ void ob_construct(ob_state *st)
         s->key[j] = s->rank[j];
     }
     serial(st, s->list, m->T, s->key, NULL);
+    ob_justify(st);
     resync_cost(st);
 }
 
@@ -460,7 +491,7 @@ void ob_construct_guided(ob_state *st, const double *lpx)
     scratch *s = sc(st);
     int nh = m->hstart[m->T];
     double *bonus = cpd_xcalloc((size_t)nh + 1, sizeof(double));
-    double g = m->q->w_late + m->q->w_target + m->q->w_school;
+    double g = m->makespan ? GUIDE_PERIODS : m->q->w_late + m->q->w_target + m->q->w_school;
     ob_state_clear(st);
     for (int j = 0; j < m->T; j++) {
         double placed = 0, when = 0;
@@ -476,6 +507,50 @@ void ob_construct_guided(ob_state *st, const double *lpx)
     }
     serial(st, s->list, m->T, s->key, bonus);
     free(bonus);
+    ob_justify(st);
+    resync_cost(st);
+}
+
+/* ---- local search: justification (the makespan) ---- */
+
+/* Every placed task in turn (by end, latest first, when late; else by start, earliest first)
+ * moved to its latest start ending by limit, or its earliest start: the forward-backward
+ * improvement of project scheduling. A task that cannot move keeps its place. */
+static void shift_all(ob_state *st, bool late, int limit)
+{
+    const ob_model *m = st->m;
+    scratch *s = sc(st);
+    int n = 0;
+    for (int j = 0; j < m->T; j++)
+        if (st->hidx[j] >= 0) {
+            s->order[n++] = j;
+            s->key[j] = late ? -(m->hs[st->hidx[j]] + m->dur[j]) : m->hs[st->hidx[j]];
+        }
+    cmp_keys = s->key;
+    qsort(s->order, (size_t)n, sizeof(int), cmp_by_key);
+    for (int k = 0; k < n; k++) {
+        int j = s->order[k], old = st->hidx[j], saved[CPD_OB_MAX_RES];
+        bool moved = false;
+        memcpy(saved, res_of(st, j), sizeof saved);
+        ob_state_remove(st, j);
+        if (late) {
+            for (int i = m->hstart[j + 1] - 1; i >= m->hstart[j] && !moved; i--)
+                moved = m->hs[i] + m->dur[j] <= limit && ob_state_place_at(st, j, i);
+        } else {
+            for (int i = m->hstart[j]; i < m->hstart[j + 1] && !moved; i++)
+                moved = ob_state_place_at(st, j, i);
+        }
+        if (!moved)
+            ob_state_place(st, j, old, saved);
+    }
+}
+
+void ob_justify(ob_state *st)
+{
+    if (!st->m->makespan)
+        return;
+    shift_all(st, true, ob_state_makespan(st));
+    shift_all(st, false, 0);
     resync_cost(st);
 }
 
@@ -697,19 +772,36 @@ static int complete_ruin(ob_state *st, int n)
     return n;
 }
 
+/* For the makespan: the tasks running in a random stretch of the plan (each at even odds). */
+static int ruin_window(ob_state *st)
+{
+    const ob_model *m = st->m;
+    int end = ob_state_makespan(st), n = 0;
+    int len = 1 + rng_int(&st->rng, end / 4 > 2 ? end / 4 : 2), a = rng_int(&st->rng, end);
+    for (int j = 0; j < m->T && n < RUIN_MAX; j++) {
+        int h = start_of(st, j);
+        if (h >= 0 && h < a + len && a < h + m->dur[j] && rng_unit(&st->rng) < 0.7)
+            take(st, j, &n);
+    }
+    return n;
+}
+
 static int ruin(ob_state *st, int *first)
 {
     scratch *s = sc(st);
     s->stamp++;
     *first = -1;
     int kind = rng_int(&st->rng, 6), n;
+    if (st->m->makespan) /* windows and weeks are stretches of the plan: no target to eject to */
+        kind = kind < 3 ? 6 : kind < 5 ? 1 : 2;
     switch (kind) {
     case 0: n = ruin_school_week(st); break;
     case 1: n = ruin_resource_week(st, false, false); break;
     case 2: n = ruin_resource_week(st, true, false); break;
     case 3: n = ruin_resource_week(st, false, true); break;
     case 4: n = ruin_eject(st, first); break;
-    default: n = ruin_days(st); break;
+    case 5: n = ruin_days(st); break;
+    default: n = ruin_window(st); break;
     }
     return complete_ruin(st, n);
 }
@@ -748,7 +840,7 @@ static void restore_ruin(ob_state *st, int n)
             ob_state_place(st, s->list[k], s->saved_h[k], &s->saved_res[(size_t)k * CPD_OB_MAX_RES]);
 }
 
-void ob_ruin_recreate(ob_state *best, int iters, double stop_at, double deadline)
+void ob_ruin_recreate(ob_state *best, int iters, int stall, double stop_at, double deadline)
 {
     const ob_model *m = best->m;
     if (m->T == 0 || m->N == 0)
@@ -757,34 +849,52 @@ void ob_ruin_recreate(ob_state *best, int iters, double stop_at, double deadline
     ob_state_copy(cur, best);
     cur->rng = best->rng ^ 0x9e3779b97f4a7c15ULL;
     double best_obj = ob_state_objective(best);
-    for (int it = 0; it < iters && best_obj > stop_at + OB_EPS; it++) {
+    /* the makespan: every recreated plan is justified (moving tasks outside the ruin, so a
+     * rejected round goes back to a copy of the plan before it) */
+    bool fbi = m->makespan;
+    ob_state *prev = fbi ? ob_state_new(m) : NULL;
+    for (int it = 0, last = 0; it < iters && best_obj > stop_at + OB_EPS && (stall <= 0 || it - last < stall);
+         it++) {
         if (deadline > 0 && it % 8 == 0 && ob_now() > deadline)
             break;
         double before = ob_state_objective(cur);
         int first, n = ruin(cur, &first);
         if (n == 0)
             continue;
-        save_ruin(cur, n);
+        if (fbi)
+            ob_state_copy(prev, cur);
+        else
+            save_ruin(cur, n);
         scratch *s = sc(cur);
         for (int k = 0; k < n; k++)
             ob_state_remove(cur, s->list[k]);
         recreate(cur, n, first);
+        if (fbi)
+            ob_justify(cur);
         double after = ob_state_objective(cur);
         /* record-to-record travel: a plan a little worse than the best may be walked through,
          * by a margin that shrinks to nothing over the rounds */
-        double margin = RRT_MARGIN * fabs(best_obj) * fmax(0.0, 1.0 - (double)it / (RRT_SPAN * iters));
+        double margin = (m->makespan ? RRT_MARGIN_MAKESPAN : RRT_MARGIN) * fabs(best_obj) * fmax(0.0, 1.0 - (double)it / (RRT_SPAN * iters));
         if (after > before + OB_EPS && after > best_obj + margin) {
-            restore_ruin(cur, n);
+            if (fbi)
+                ob_state_copy(cur, prev);
+            else
+                restore_ruin(cur, n);
             continue;
         }
+
         if (after < best_obj - OB_EPS) {
+            /* a new best, justified (which moves tasks outside the ruin: only once kept) */
+            ob_justify(cur);
             resync_cost(cur);
             ob_state_copy(best, cur);
             best_obj = ob_state_objective(best);
+            last = it;
         }
     }
     best->rng = cur->rng;
     ob_state_free(&cur);
+    ob_state_free(&prev);
     resync_cost(best);
 }
 

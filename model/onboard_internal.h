@@ -58,6 +58,9 @@ typedef struct {
     int *ncover;            /* per task: staff out of class (0 unless the activity has cover) */
     int *rvers;             /* per resource: task slots it is a candidate of (versatility) */
     int *ndesc;             /* per task: tasks after it, directly or not */
+    int *tail;              /* per task: the longest chain of successors' half-days after it */
+    bool makespan;          /* the objective is the end of the last task (start costs 0) */
+    bool must_place;        /* the engine's models leave no task unplaced (u fixed at 0) */
 } ob_model;
 
 /* onboard_data.c */
@@ -73,6 +76,11 @@ bool ob_training_ok(const ob_model *m, int h, int dur);
 double ob_min_cost(const ob_model *m, int j);
 /* The index in hs of start h of task j, or -1. */
 int ob_start_index(const ob_model *m, int j, int h);
+/* Drops every start from which a task and the chain of its successors cannot end by horizon
+ * (a plan ending by horizon never uses one): the makespan's window once a plan is known. */
+void ob_model_cap(ob_model *m, int horizon);
+/* The critical path: the latest a task's first start, its duration and its tail reach. */
+int ob_model_critical_end(const ob_model *m);
 
 /* onboard_heur.c: a schedule with occupancy tables. */
 typedef struct {
@@ -95,22 +103,31 @@ void ob_state_free(ob_state **st);
 void ob_state_copy(ob_state *dst, const ob_state *src);
 void ob_state_clear(ob_state *st);
 double ob_state_objective(const ob_state *st);
+/* The end of the last placed task (0 with none). */
+int ob_state_makespan(const ob_state *st);
 /* The start period of j, or -1. */
 int ob_state_start(const ob_state *st, int j);
 /* Places j at start index i (absolute) with resources res[0 .. nres[j]); no checks. */
 void ob_state_place(ob_state *st, int j, int i, const int *res);
 void ob_state_remove(ob_state *st, int j);
+/* Places unplaced j at start index i with the cheapest people free then; false (nothing
+ * placed) when its order, people or needs do not allow it. */
+bool ob_state_place_at(ob_state *st, int j, int i);
 /* Checks every rule of the model against the tables built from scratch; true when kept. */
 bool ob_state_feasible(const ob_state *st);
 /* The serial schedule by priority (construction). */
 void ob_construct(ob_state *st);
 /* The construction guided by LP values of the start variables (lpx[hstart[j] + i], NULL: none). */
 void ob_construct_guided(ob_state *st, const double *lpx);
+/* For the makespan: every task as late as the plan's end allows, then as early as possible
+ * (forward-backward improvement; never lengthens the plan). Nothing otherwise. */
+void ob_justify(ob_state *st);
 /* Local search: remove and re-insert every task, passes times at most, until nothing improves. */
 void ob_reinsert(ob_state *st, int passes);
-/* Ruin and recreate on best: iters rounds (the count ends it); deadline (ob_now() seconds, <= 0:
- * none) is a safety cap only; stops early once the objective reaches stop_at. */
-void ob_ruin_recreate(ob_state *best, int iters, double stop_at, double deadline);
+/* Ruin and recreate on best: iters rounds (the count ends it), or stall rounds in a row without
+ * a new best (<= 0: no such end); deadline (ob_now() seconds, <= 0: none) is a safety cap only;
+ * stops early once the objective reaches stop_at. */
+void ob_ruin_recreate(ob_state *best, int iters, int stall, double stop_at, double deadline);
 double ob_now(void);
 
 /* onboard_model.c: the time-indexed program over units. In the exact model a unit is one
@@ -135,6 +152,12 @@ typedef struct {
     int *zvar;        /* (U x N) x S: z[u,s,d], or -1 */
     int *vvar;        /* U x N: v[u,d] (with near schools only), or -1 */
     int *yvar;        /* (U x (W + 1)) x S: y[u,s,w], or -1 */
+    int *svar;        /* per end period 0 .. nsvar - 1: s[e], the makespan is e (makespan
+                         objective only) */
+    int nsvar;
+    int *cvar;        /* per allowed start (as hs) of a group's first task: c[g,h], the starts
+                         up to h (makespan only), else -1 */
+    int *scvar;       /* per end period: cs[e], the makespan is at most e (makespan only) */
     int nvars, nrows;
     double constant;  /* tasks with no start: w_unplaced each */
 } ob_layout;
@@ -147,6 +170,9 @@ size_t ob_count_vars(const ob_model *m);
 void ob_state_to_x(const ob_state *st, const ob_layout *lay, double *x);
 /* Reads a plan back from the exact model's values; false when they do not make one. */
 bool ob_state_from_x(ob_state *st, const ob_layout *lay, const double *x);
+/* A plan at the starts of the pooled model's values (groups of one task only), people chosen
+ * in the order of the starts; false when they do not make one. */
+bool ob_state_from_pooled(ob_state *st, const ob_layout *lay, const double *x);
 
 /* onboard_plan.c */
 void ob_strcatf(char **out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

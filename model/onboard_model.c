@@ -116,6 +116,31 @@ static const char *unit_id(const builder *b, int u) { return res_id(b, b->lay->f
 
 static bool forced(const ob_model *m, int k) { return m->cstart[k + 1] - m->cstart[k] == m->kcount[k]; }
 
+/* Whether slot k's candidates all lie in one unit. */
+static bool one_unit(const ob_model *m, const ob_layout *lay, int k)
+{
+    for (int c = m->cstart[k] + 1; c < m->cstart[k + 1]; c++)
+        if (lay->unit_of[m->cand[c]] != lay->unit_of[m->cand[m->cstart[k]]])
+            return false;
+    return m->cstart[k + 1] > m->cstart[k];
+}
+
+/* A slot whose people need no a variables: every candidate is taken (forced), or all are of one
+ * unit (then n_k of that unit work whenever the task runs: an RCPSP job's units of a resource). */
+static bool direct(const ob_model *m, const ob_layout *lay, int k)
+{
+    return forced(m, k) || one_unit(m, lay, k);
+}
+
+/* The people of unit u a direct slot k takes: m[u,k] when forced, else n_k of its one unit. */
+static int direct_count(const ob_model *m, const ob_layout *lay, int k, int u)
+{
+    int n = 0;
+    for (int c = m->cstart[k]; c < m->cstart[k + 1]; c++)
+        n += lay->unit_of[m->cand[c]] == u;
+    return forced(m, k) || n == 0 ? n : m->kcount[k];
+}
+
 static bool away_in(const ob_model *m, int r, int h, int dur)
 {
     for (int p = h; p < h + dur; p++)
@@ -432,7 +457,7 @@ static void add_start_vars(builder *b)
             lay->xvar[i] = add_var(b, n > 1 ? CPD_VAR_INTEGER : CPD_VAR_BINARY, 0, n, m->hc[i]);
         }
         snprintf(b->name, sizeof b->name, "u[%s%s]", label, n > 1 ? ",all" : "");
-        lay->uvar[j] = add_var(b, CPD_VAR_CONTINUOUS, 0, n, m->q->w_unplaced);
+        lay->uvar[j] = add_var(b, CPD_VAR_CONTINUOUS, 0, m->must_place ? 0 : n, m->q->w_unplaced);
     }
 }
 
@@ -463,7 +488,7 @@ static void add_assign_vars(builder *b)
         for (int i = m->hstart[j]; i < m->hstart[j + 1]; i++) {
             lay->abeg[i] = lay->na;
             for (int k = m->kbase[j]; k < m->kbase[j + 1] && is_rep(b, j); k++)
-                for (int u = 0; u < lay->U && !forced(m, k); u++) {
+                for (int u = 0; u < lay->U && !direct(m, lay, k); u++) {
                     int n = unit_count(b, j, k, u, m->hs[i]), want = m->kcount[k] * gsize_of(b, j);
                     if (n == 0)
                         continue;
@@ -504,13 +529,13 @@ static void each_work(const builder *b, work_fn fn, void *ctx)
     for (int j = 0; j < m->T; j++)
         for (int i = m->hstart[j]; i < m->hstart[j + 1] && is_rep(b, j); i++) {
             for (int k = m->kbase[j]; k < m->kbase[j + 1]; k++) {
-                if (!forced(m, k))
+                if (!direct(m, lay, k))
                     continue;
                 for (int c = m->cstart[k]; c < m->cstart[k + 1]; c++)
-                    count[lay->unit_of[m->cand[c]]]++;
+                    count[lay->unit_of[m->cand[c]]] = 1;
                 for (int u = 0; u < lay->U; u++)
                     if (count[u]) {
-                        fn(ctx, lay->xvar[i], count[u], u, k, j, m->hs[i]);
+                        fn(ctx, lay->xvar[i], direct_count(m, lay, k, u), u, k, j, m->hs[i]);
                         count[u] = 0;
                     }
             }
@@ -604,7 +629,7 @@ static void add_need_fill(builder *b)
         task_label(b, j, label, sizeof label);
         for (int i = m->hstart[j]; i < m->hstart[j + 1]; i++)
             for (int k = m->kbase[j]; k < m->kbase[j + 1]; k++) {
-                if (forced(m, k))
+                if (direct(m, lay, k))
                     continue;
                 for (int q = lay->abeg[i]; q < lay->abeg[i + 1]; q++)
                     if (lay->aslot[q] == k)
@@ -644,7 +669,7 @@ static void add_day_vars(builder *b, const occupancy *o)
                 snprintf(b->name, sizeof b->name, "z[%s,%s,%d]", unit_id(b, u), school_id(b, s), d + 1);
                 lay->zvar[zi(b, u, s, d)] = add_var(b, CPD_VAR_CONTINUOUS, 0, lay->nmem[u], 0);
                 size_t y = yi(b, u, s, m->week[d]);
-                if (lay->yvar[y] < 0) {
+                if (lay->yvar[y] < 0 && m->q->w_school > 0) { /* y only costs: none when free */
                     snprintf(b->name, sizeof b->name, "y[%s,%s,%d]", unit_id(b, u), school_id(b, s), m->week[d]);
                     lay->yvar[y] = add_var(b, lay->pooled ? CPD_VAR_INTEGER : CPD_VAR_CONTINUOUS, 0,
                                            lay->nmem[u], m->q->w_school);
@@ -833,11 +858,9 @@ static int work_var(const builder *b, int i, int k, int u, double *coef)
 {
     const ob_model *m = b->m;
     const ob_layout *lay = b->lay;
-    if (forced(m, k)) {
-        *coef = 0;
-        for (int c = m->cstart[k]; c < m->cstart[k + 1]; c++)
-            *coef += lay->unit_of[m->cand[c]] == u;
-        return lay->xvar[i];
+    if (direct(m, lay, k)) {
+        *coef = direct_count(m, lay, k, u);
+        return *coef > 0 ? lay->xvar[i] : -1;
     }
     *coef = 1;
     for (int q = lay->abeg[i]; q < lay->abeg[i + 1]; q++)
@@ -855,6 +878,8 @@ static void add_school_weeks(builder *b)
     const ob_model *m = b->m;
     const ob_layout *lay = b->lay;
     char label[200];
+    if (m->q->w_school <= 0)
+        return;
     unsigned char *seen = cpd_xcalloc((size_t)lay->U + 1, 1);
     for (int j = 0; j < m->T; j++) {
         if (m->hstart[j] == m->hstart[j + 1] || !is_rep(b, j) || gsize_of(b, j) > 1)
@@ -909,10 +934,16 @@ static void strong_precedence(builder *b, int i, int j, int wi, int wj, const ch
             if (next == reach)
                 continue;
         }
-        for (int q = ji; q <= k; q++)
-            term(b, b->lay->xvar[q], wi);
-        for (int q = ii; q < reach; q++)
-            term(b, b->lay->xvar[q], -wj);
+        if (b->lay->cvar[k] >= 0) { /* cumulative:  wi c[gj,tau] <= wj c[gi,tau - dur_i] */
+            term(b, b->lay->cvar[k], wi);
+            if (reach > ii)
+                term(b, b->lay->cvar[reach - 1], -wj);
+        } else {
+            for (int q = ji; q <= k; q++)
+                term(b, b->lay->xvar[q], wi);
+            for (int q = ii; q < reach; q++)
+                term(b, b->lay->xvar[q], -wj);
+        }
         snprintf(b->name, sizeof b->name, "precedence[%s,%d]", label, tau);
         row(b, CPD_ROW_LE, 0);
     }
@@ -965,12 +996,142 @@ static void add_precedence(builder *b)
         task_label(b, j, lj, sizeof lj);
         snprintf(label, sizeof label, "%s,%s", li, lj);
         long nj = m->hstart[j + 1] - m->hstart[j], ni = m->hstart[i + 1] - m->hstart[i];
-        if (nj * (nj + ni) <= STRONG_PREC_MAX_TERMS)
+        if (nj * (nj + ni) <= STRONG_PREC_MAX_TERMS || b->lay->cvar[m->hstart[j]] >= 0)
             strong_precedence(b, i, j, wi, wj, label);
         else
             weak_precedence(b, i, j, wi, wj, label);
     }
     free(e);
+}
+
+/* ---- local: the makespan ---- */
+
+/* The latest end of any allowed start. */
+static int last_end(const ob_model *m)
+{
+    int end = 0;
+    for (int j = 0; j < m->T; j++)
+        if (m->hstart[j] < m->hstart[j + 1] && m->hs[m->hstart[j + 1] - 1] + m->dur[j] > end)
+            end = m->hs[m->hstart[j + 1] - 1] + m->dur[j];
+    return end;
+}
+
+/* s[e] (the makespan is e), e = 0 .. the latest end, with cost e. */
+static void add_makespan_vars(builder *b)
+{
+    const ob_model *m = b->m;
+    ob_layout *lay = b->lay;
+    lay->nsvar = m->makespan ? last_end(m) + 1 : 0;
+    lay->svar = cpd_xcalloc((size_t)lay->nsvar + 1, sizeof(int));
+    for (int e = 0; e < lay->nsvar; e++) {
+        snprintf(b->name, sizeof b->name, "makespan[%d]", e);
+        lay->svar[e] = add_var(b, CPD_VAR_BINARY, 0, 1, e);
+    }
+}
+
+/* With the makespan (long horizons), the precedence and makespan rows are written over
+ * cumulative variables, which keeps them to two or three terms each (the same LP):
+ *   c[g,h] = sum_{h' <= h} x[g,h']  (h in H_g),   cs[e] = sum_{e' <= e} s[e']. */
+static void add_cumulative_vars(builder *b)
+{
+    const ob_model *m = b->m;
+    ob_layout *lay = b->lay;
+    int nh = m->hstart[m->T];
+    lay->cvar = cpd_xcalloc((size_t)nh + 1, sizeof(int));
+    lay->scvar = cpd_xcalloc((size_t)lay->nsvar + 1, sizeof(int));
+    for (int i = 0; i < nh; i++)
+        lay->cvar[i] = -1;
+    for (int e = 0; e < lay->nsvar; e++)
+        lay->scvar[e] = -1;
+    if (!m->makespan)
+        return;
+    char label[200];
+    for (int j = 0; j < m->T; j++) {
+        if (!is_rep(b, j) || lay->uvar[j] < 0)
+            continue;
+        task_label(b, j, label, sizeof label);
+        for (int i = m->hstart[j]; i < m->hstart[j + 1]; i++) {
+            snprintf(b->name, sizeof b->name, "c[%s,%d]", label, m->hs[i]);
+            lay->cvar[i] = add_var(b, CPD_VAR_CONTINUOUS, 0, gsize_of(b, j), 0);
+        }
+    }
+    for (int e = 0; e < lay->nsvar; e++) {
+        snprintf(b->name, sizeof b->name, "cs[%d]", e);
+        lay->scvar[e] = add_var(b, CPD_VAR_CONTINUOUS, 0, 1, 0);
+    }
+}
+
+/* add_cumulative: c[g,h] - c[g,h_prev] - x[g,h] = 0 (the first: c = x); cs alike. */
+static void add_cumulative(builder *b)
+{
+    const ob_model *m = b->m;
+    const ob_layout *lay = b->lay;
+    for (int j = 0; j < m->T; j++)
+        for (int i = m->hstart[j]; i < m->hstart[j + 1] && lay->cvar[i] >= 0; i++) {
+            term(b, lay->cvar[i], 1);
+            if (i > m->hstart[j])
+                term(b, lay->cvar[i - 1], -1);
+            term(b, lay->xvar[i], -1);
+            snprintf(b->name, sizeof b->name, "cumulative[%d]", lay->cvar[i]);
+            row(b, CPD_ROW_EQ, 0);
+        }
+    for (int e = 0; e < lay->nsvar && lay->scvar[e] >= 0; e++) {
+        term(b, lay->scvar[e], 1);
+        if (e > 0)
+            term(b, lay->scvar[e - 1], -1);
+        term(b, lay->svar[e], -1);
+        snprintf(b->name, sizeof b->name, "cumulative_makespan[%d]", e);
+        row(b, CPD_ROW_EQ, 0);
+    }
+}
+
+/* The cumulative variable of j's last start at or before tau, or -1 (none: the sum is 0). */
+static int cum_at(const builder *b, int j, int tau)
+{
+    const ob_model *m = b->m;
+    int v = -1;
+    for (int i = m->hstart[j]; i < m->hstart[j + 1] && m->hs[i] <= tau; i++)
+        v = b->lay->cvar[i];
+    return v;
+}
+
+static void cum_term(builder *b, int var, double coef)
+{
+    if (var >= 0)
+        term(b, var, coef);
+}
+
+/* add_makespan: one value,  sum_e s[e] = 1;  and the makespan is at least the end of every
+ * placed task, in the strong time-indexed form of a sink after every task: for group g and
+ * every tau from its earliest end - 1 to its latest end - 1,
+ *   |g| sum_{e <= tau} s[e] + sum_{h: h + dur_g > tau} x[g,h] <= |g|. */
+static void add_makespan(builder *b)
+{
+    const ob_model *m = b->m;
+    const ob_layout *lay = b->lay;
+    char label[200];
+    if (lay->nsvar == 0)
+        return;
+    for (int e = 0; e < lay->nsvar; e++)
+        term(b, lay->svar[e], 1);
+    snprintf(b->name, sizeof b->name, "makespan");
+    row(b, CPD_ROW_EQ, 1);
+    for (int j = 0; j < m->T; j++) {
+        /* with every task placed, the tasks with successors end before those do */
+        if (!is_rep(b, j) || lay->uvar[j] < 0 || (m->must_place && m->sstart[j] < m->sstart[j + 1]))
+            continue;
+        int n = gsize_of(b, j), first = m->hs[m->hstart[j]] + m->dur[j];
+        int last = m->hs[m->hstart[j + 1] - 1] + m->dur[j];
+        task_label(b, j, label, sizeof label);
+        for (int tau = first - 1; tau < last; tau++) {
+            /* cumulative:  |g| cs[tau] - c[g, tau - dur_g] - u[g] <= 0 */
+            term(b, lay->scvar[tau < lay->nsvar ? tau : lay->nsvar - 1], n);
+            cum_term(b, cum_at(b, j, tau - m->dur[j]), -1);
+            term(b, lay->uvar[j], -1);
+            snprintf(b->name, sizeof b->name, "makespan[%s,%d]", label, tau);
+            row(b, CPD_ROW_LE, 0);
+        }
+    }
 }
 
 /* ---- local: staff ---- */
@@ -1271,6 +1432,8 @@ cpd_engine *ob_build_engine(const ob_model *m, bool pooled, ob_layout *lay)
     make_groups(&b);
     unit_days(&b);
     add_start_vars(&b);
+    add_makespan_vars(&b);
+    add_cumulative_vars(&b);
     add_assign_vars(&b);
     occupancy o;
     occupancy_build(&b, &o);
@@ -1287,6 +1450,8 @@ cpd_engine *ob_build_engine(const ob_model *m, bool pooled, ob_layout *lay)
     add_staff_no_overlap(&b);
     add_cover(&b);
     add_training_days(&b);
+    add_makespan(&b);
+    add_cumulative(&b);
     occupancy_free(&o);
     free(b.var);
     free(b.coef);
@@ -1318,6 +1483,9 @@ void ob_layout_free(ob_layout *lay)
     free(lay->zvar);
     free(lay->vvar);
     free(lay->yvar);
+    free(lay->svar);
+    free(lay->cvar);
+    free(lay->scvar);
     memset(lay, 0, sizeof *lay);
 }
 
@@ -1378,6 +1546,20 @@ void ob_state_to_x(const ob_state *st, const ob_layout *lay, double *x)
                 add(x, a_of(lay, ri, m->kbase[rep] + (k - m->kbase[j]), lay->unit_of[res[c]]));
     }
     days_to_x(st, lay, x);
+    int end = ob_state_makespan(st);
+    if (end < lay->nsvar)
+        x[lay->svar[end]] = 1;
+    for (int j = 0; j < m->T; j++) { /* the cumulative variables: running sums */
+        double acc = 0;
+        for (int i = m->hstart[j]; i < m->hstart[j + 1] && lay->cvar[i] >= 0; i++) {
+            acc += x[lay->xvar[i]];
+            x[lay->cvar[i]] = acc;
+        }
+    }
+    for (int e = 0, acc = 0; e < lay->nsvar && lay->scvar[e] >= 0; e++) {
+        acc += e == end;
+        x[lay->scvar[e]] = acc;
+    }
 }
 
 bool ob_state_from_x(ob_state *st, const ob_layout *lay, const double *x)
@@ -1407,4 +1589,41 @@ bool ob_state_from_x(ob_state *st, const ob_layout *lay, const double *x)
         ob_state_place(st, j, i, res);
     }
     return true;
+}
+
+static const int *cmp_start_of;
+
+static int cmp_by_start(const void *a, const void *b)
+{
+    int i = *(const int *)a, j = *(const int *)b;
+    if (cmp_start_of[i] != cmp_start_of[j])
+        return cmp_start_of[i] < cmp_start_of[j] ? -1 : 1;
+    return (i > j) - (i < j);
+}
+
+bool ob_state_from_pooled(ob_state *st, const ob_layout *lay, const double *x)
+{
+    const ob_model *m = st->m;
+    ob_state_clear(st);
+    int *at = cpd_xmalloc(((size_t)m->T + 1) * sizeof(int)), *order = cpd_xmalloc(((size_t)m->T + 1) * sizeof(int));
+    int n = 0;
+    bool ok = true;
+    for (int j = 0; j < m->T && ok; j++) {
+        at[j] = -1;
+        ok = lay->gsize[lay->group_of[j]] == 1;
+        for (int i = m->hstart[j]; i < m->hstart[j + 1] && ok && at[j] < 0; i++)
+            if (x[lay->xvar[i]] > 0.5)
+                at[j] = i;
+        if (at[j] >= 0)
+            order[n++] = j;
+    }
+    cmp_start_of = at; /* start indices of one task grow with the start: compare periods */
+    for (int k = 0; k < n; k++)
+        at[order[k]] = m->hs[at[order[k]]];
+    qsort(order, (size_t)n, sizeof(int), cmp_by_start);
+    for (int k = 0; k < n && ok; k++)
+        ok = ob_state_place_at(st, order[k], ob_start_index(m, order[k], at[order[k]]));
+    free(at);
+    free(order);
+    return ok;
 }

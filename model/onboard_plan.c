@@ -17,6 +17,12 @@
 #define RR_ITERS_PER_TASK 1000
 #define RR_ITERS_MAX 400000
 #define HEUR_SHARE 0.3        /* a safety cap on the heuristic: this share of the time limit */
+/* The makespan (PSPLIB j30, 10 s): the search ends after this many rounds per task without a
+ * better plan, or at half the time limit. */
+#define MAKESPAN_HEUR_SHARE 0.5
+#define HOOK_RR_ITERS 1000    /* GLPK's hook, for the makespan: rounds from the LP's plan */
+#define HOOK_RR_SECONDS 0.5
+#define MAKESPAN_STALL_PER_TASK 150
 #define END_MARGIN 0.1        /* seconds kept for the plan after GLPK */
 /* Above this many x and a variables GLPK's root LP of the exact model takes more than a
  * minute (six schools: 85 000, over an hour): only the pooled relaxation is solved, for the
@@ -435,6 +441,9 @@ double ob_trivial_bound(const ob_model *m)
     for (size_t g = 0; g < ng; g++)
         lb += fmin(m->q->w_school, extra[g]);
     free(extra);
+    /* the makespan: the critical path, unless a task is left unplaced at its cost */
+    if (m->makespan)
+        lb += fmin(m->q->w_unplaced, ob_model_critical_end(m));
     return lb;
 }
 
@@ -496,9 +505,13 @@ static void heuristic(solve_ctx *x)
     ob_reinsert(x->heur, REINSERT_PASSES);
     long iters = (long)RR_ITERS_PER_TASK * m->T;
     iters = iters < RR_ITERS_MIN ? RR_ITERS_MIN : iters > RR_ITERS_MAX ? RR_ITERS_MAX : iters;
-    double deadline = limit_of(x) > 0 ? x->t0 + HEUR_SHARE * limit_of(x) : 0;
+    /* the makespan: the proof needs the best plan (it asks for one ending earlier), so the
+     * search may take longer, and ends once it stalls */
+    double share = m->makespan ? MAKESPAN_HEUR_SHARE : HEUR_SHARE;
+    int stall = m->makespan ? MAKESPAN_STALL_PER_TASK * m->T : 0;
+    double deadline = limit_of(x) > 0 ? x->t0 + share * limit_of(x) : 0;
     double g = target_gap(x), stop_at = x->lb + g * fabs(x->lb) / (1 + g);
-    ob_ruin_recreate(x->heur, (int)iters, stop_at, deadline);
+    ob_ruin_recreate(x->heur, (int)iters, stall < RR_ITERS_MIN ? RR_ITERS_MIN : stall, stop_at, deadline);
     ob_reinsert(x->heur, REINSERT_PASSES);
     x->heur_obj = ob_state_objective(x->heur);
 }
@@ -525,6 +538,11 @@ static bool round_lp(solve_ctx *x, const ob_layout *lay, const double *lp, doubl
     lp_to_starts(m, lay, lp, x->lpx);
     ob_construct_guided(x->hook, x->lpx);
     ob_reinsert(x->hook, 3);
+    if (m->makespan) /* a short search from the LP's plan: moves of one task rarely shorten it */
+        ob_ruin_recreate(x->hook, HOOK_RR_ITERS, 0, x->lb, fmin(ob_now() + HOOK_RR_SECONDS, ob_now() + left_of(x)));
+    for (int j = 0; j < m->T && m->must_place; j++)
+        if (ob_state_start(x->hook, j) < 0)
+            return false; /* the model has no plan leaving a task out */
     double obj = ob_state_objective(x->hook);
     if (obj >= ob_state_objective(x->heur) - OB_EPS)
         return false;
@@ -633,22 +651,135 @@ static cpd_solve_result result_of(const solve_ctx *x, double obj)
     return r;
 }
 
+/* ---- local: proving a makespan ---- */
+
+typedef struct {
+    int *h, *res;   /* per task: start period, people (T x CPD_OB_MAX_RES) */
+    int makespan;
+} saved_plan;
+
+static void save_plan(const ob_state *st, saved_plan *sp)
+{
+    const ob_model *m = st->m;
+    for (int j = 0; j < m->T; j++)
+        sp->h[j] = ob_state_start(st, j);
+    memcpy(sp->res, st->res, (size_t)m->T * CPD_OB_MAX_RES * sizeof(int));
+    sp->makespan = ob_state_makespan(st);
+}
+
+static bool all_placed(const ob_state *st)
+{
+    for (int j = 0; j < st->m->T; j++)
+        if (ob_state_start(st, j) < 0 && st->m->hstart[j] < st->m->hstart[j + 1])
+            return false;
+    return true;
+}
+
+/* The model again, its starts capped at horizon, with fresh states (the hook's, and the
+ * heuristic's, empty). False when some task has no start left. */
+static bool rebuild_capped(solve_ctx *x, int horizon, bool must_place)
+{
+    ob_state_free(&x->heur);
+    ob_state_free(&x->hook);
+    free(x->lpx);
+    cpd_engine_free(&x->pe);
+    ob_layout_free(&x->play);
+    ob_model_free(&x->m);
+    ob_model_build(x->p, &x->m);
+    ob_model_cap(&x->m, horizon);
+    x->m.must_place = must_place;
+    x->heur = ob_state_new(&x->m);
+    x->hook = ob_state_new(&x->m);
+    x->lpx = cpd_xcalloc((size_t)x->m.hstart[x->m.T] + 1, sizeof(double));
+    for (int j = 0; j < x->m.T; j++)
+        if (x->m.hstart[j] == x->m.hstart[j + 1])
+            return false;
+    return true;
+}
+
+/* Is there a plan ending before the best one? The pooled model with every task placed and
+ * starts capped at best - 1: no plan proves the best optimal; a plan found is kept (from the
+ * hook or GLPK's own) and the question asked again. A bound reached in time is kept only
+ * below best (any plan ending later is no better). */
+static void prove_makespan(solve_ctx *x, saved_plan *best)
+{
+    while (x->lb < best->makespan - 0.5 && left_of(x) > 0.2) {
+        if (!rebuild_capped(x, best->makespan - 1, true)) {
+            x->lb = best->makespan;
+            break;
+        }
+        x->pe = ob_build_engine(&x->m, true, &x->play);
+        cpd_engine_set_heuristic(x->pe, round_pooled, x);
+        cpd_solve_opts so = x->opts->solve;
+        if (limit_of(x) > 0)
+            so.time_limit = fmax(0.05, left_of(x) - 0.1);
+        cpd_solve_result r = cpd_engine_solve(x->pe, &so);
+        x->nodes += r.nodes;
+        if (r.status == CPD_SOLVE_NO_PLAN) {
+            x->lb = best->makespan;
+            break;
+        }
+        if ((r.status == CPD_SOLVE_OPTIMAL || r.status == CPD_SOLVE_FEASIBLE) && !all_placed(x->heur)) {
+            double *v = cpd_xmalloc(((size_t)x->play.nvars + 1) * sizeof(double));
+            for (int k = 0; k < x->play.nvars; k++)
+                v[k] = cpd_engine_value(x->pe, k);
+            if (!ob_state_from_pooled(x->heur, &x->play, v))
+                ob_state_clear(x->heur);
+            free(v);
+        }
+        bool better = all_placed(x->heur) && ob_state_makespan(x->heur) < best->makespan;
+        if (better)
+            save_plan(x->heur, best);
+        if (r.has_bound)
+            x->lb = fmax(x->lb, fmin(r.bound, best->makespan));
+        if (!better)
+            break;
+    }
+}
+
+/* The makespan's solve: the heuristic's plan, then the question whether a shorter one exists;
+ * the model is left capped at the best plan's makespan with that plan in x->heur. */
+static void solve_makespan(solve_ctx *x)
+{
+    saved_plan best = {cpd_xmalloc(((size_t)x->m.T + 1) * sizeof(int)),
+                       cpd_xmalloc(((size_t)x->m.T + 1) * CPD_OB_MAX_RES * sizeof(int)), 0};
+    save_plan(x->heur, &best);
+    x->heur_obj = ob_state_objective(x->heur);
+    if (!proven(x))
+        prove_makespan(x, &best);
+    rebuild_capped(x, best.makespan, false);
+    for (int j = 0; j < x->m.T; j++)
+        if (best.h[j] >= 0)
+            ob_state_place(x->heur, j, ob_start_index(&x->m, j, best.h[j]), &best.res[(size_t)j * CPD_OB_MAX_RES]);
+    free(best.h);
+    free(best.res);
+}
+
 static cpd_code solve(solve_ctx *x, cpd_onboard_plan **out)
 {
     ob_model_build(x->p, &x->m);
     x->lb = ob_trivial_bound(&x->m);
     heuristic(x);
-    x->hook = ob_state_new(&x->m);
-    x->lpx = cpd_xcalloc((size_t)x->m.hstart[x->m.T] + 1, sizeof(double));
-    bool exact = ob_count_vars(&x->m) <= EXACT_MAX_VARS;
-    if (exact || x->opts->export_path)
+    bool by_makespan = x->m.makespan && all_placed(x->heur);
+    if (by_makespan)
+        solve_makespan(x);
+    x->hook = x->hook ? x->hook : ob_state_new(&x->m);
+    x->lpx = x->lpx ? x->lpx : cpd_xcalloc((size_t)x->m.hstart[x->m.T] + 1, sizeof(double));
+    bool exact = ob_count_vars(&x->m) <= EXACT_MAX_VARS && !by_makespan;
+    if (exact || (x->opts->export_path && !by_makespan))
         build_exact(x);
-    if (x->opts->export_path && !cpd_engine_export(x->e, x->opts->export_path)) {
+    if (by_makespan && x->opts->export_path) { /* the model solved: pooled, capped at the plan */
+        cpd_engine_free(&x->pe);
+        ob_layout_free(&x->play);
+        x->pe = ob_build_engine(&x->m, true, &x->play);
+    }
+    cpd_engine *ex = by_makespan ? x->pe : x->e;
+    if (x->opts->export_path && !cpd_engine_export(ex, x->opts->export_path)) {
         cpd_error(x->d, NULL, 0, 0, "cannot export the model to '%s': %s", x->opts->export_path,
-                  cpd_engine_error(x->e));
+                  cpd_engine_error(ex));
         return CPD_EINTERNAL;
     }
-    if (!proven(x))
+    if (!proven(x) && !by_makespan)
         pooled_bound(x, exact ? POOL_SHARE : 1.0);
     cpd_code code = exact ? run_exact(x) : CPD_OK;
     if (code != CPD_OK)
@@ -723,7 +854,8 @@ cpd_code cpd_onboard_check(const cpd_onboard *p, cpd_diags *d)
     ob_model m;
     ob_model_build(p, &m);
     note_structural(&m, d);
-    note_shortages(&m, d);
+    if (!m.makespan) /* target weeks mean nothing when the makespan is the objective */
+        note_shortages(&m, d);
     ob_model_free(&m);
     return CPD_OK;
 }

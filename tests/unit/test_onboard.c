@@ -478,7 +478,7 @@ static void test_onboard__plan_fits_both_models(void **state)
     ob_state *st = ob_state_new(&m);
     ob_construct(st);
     ob_reinsert(st, 5);
-    ob_ruin_recreate(st, 2000, 0, 0);
+    ob_ruin_recreate(st, 2000, 0, 0, 0);
     assert_true(ob_state_feasible(st));
     for (int pooled = 0; pooled <= 1; pooled++) {
         ob_layout lay;

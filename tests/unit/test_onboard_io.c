@@ -361,15 +361,15 @@ static void test_onboard_io__count_below_one(void **state)
     fixture *f = *state;
     put_text(f, "activities.csv", "id,name,week,duration,needs\na,A,1,1,lp:0\n");
     expect_error(f, "activities.csv:2:5: needs: the count in 'lp:0' must be a whole number from "
-                    "1 to 8");
+                    "1 to 48");
 }
 
 static void test_onboard_io__too_many_people(void **state)
 {
     fixture *f = *state;
-    put_text(f, "activities.csv", "id,name,week,duration,needs\na,A,1,1,lp:4;dol:3;senco:2\n");
-    expect_error(f, "activities.csv:2:5: needs ask for 9 people at once; a task can name at "
-                    "most 8");
+    put_text(f, "activities.csv", "id,name,week,duration,needs\na,A,1,1,lp:40;dol:6;senco:3\n");
+    expect_error(f, "activities.csv:2:5: needs ask for 49 people at once; a task can name at "
+                    "most 48");
 }
 
 static void test_onboard_io__too_many_needs(void **state)
