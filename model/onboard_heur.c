@@ -19,19 +19,9 @@
 #define SEED 0x6f6e626f61726455ULL
 #define GUIDE_PERIODS 4.0    /* for the makespan: periods of end a start the LP takes is worth */
 
-/* ---- local: the PRNG (splitmix64) ---- */
+/* ---- local: draws (cpd_rng: splitmix64) ---- */
 
-static uint64_t rng_next(uint64_t *s)
-{
-    uint64_t z = (*s += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-}
-
-static int rng_int(uint64_t *s, int n) { return n > 0 ? (int)(rng_next(s) % (uint64_t)n) : 0; }
-
-static double rng_unit(uint64_t *s) { return (double)(rng_next(s) >> 11) * (1.0 / 9007199254740992.0); }
+static int rng_int(cpd_rng *r, int n) { return n > 0 ? cpd_rng_int(r, 0, n - 1) : 0; }
 
 /* ---- local: scratch ---- */
 
@@ -141,7 +131,7 @@ void ob_state_clear(ob_state *st)
     memset(st->sw, 0, ((size_t)m->R * (m->W + 1) * m->S + 1) * sizeof(int));
     st->nsw = 0;
     st->tcost = m->T * m->q->w_unplaced;
-    st->rng = SEED;
+    st->rng = (cpd_rng){SEED};
 }
 
 void ob_state_free(ob_state **pst)
@@ -638,7 +628,7 @@ static int ruin_school_week(ob_state *st)
             continue;
         /* and the school's tasks that belong in this week but are later */
         int hw = m->week[h / 2];
-        if (hw == w || (t->earliest <= w && w < hw && (hw > t->latest || rng_unit(&st->rng) < 0.5)))
+        if (hw == w || (t->earliest <= w && w < hw && (hw > t->latest || cpd_rng_unit(&st->rng) < 0.5)))
             take(st, j, &n);
     }
     return n;
@@ -695,7 +685,7 @@ static int pick_behind(ob_state *st)
             off = j;
         }
     }
-    return bad >= 0 && (off < 0 || rng_unit(&st->rng) < 0.7) ? bad : off;
+    return bad >= 0 && (off < 0 || cpd_rng_unit(&st->rng) < 0.7) ? bad : off;
 }
 
 /* Makes room for a task behind its window or target: it, and every task in the way of one of
@@ -723,7 +713,7 @@ static int ruin_eject(ob_state *st, int *first)
                 take(st, st->socc[(size_t)m->people[e] * m->P + p], &n);
     for (int e = m->cstart[m->kbase[L]]; e < m->cstart[m->kbase[L + 1]]; e++)
         for (int p = 2 * (h / 2); p < 2 * ((h + dur - 1) / 2) + 2; p++)
-            if (st->rocc[(size_t)m->cand[e] * m->P + p] >= 0 && rng_unit(&st->rng) < 0.7)
+            if (st->rocc[(size_t)m->cand[e] * m->P + p] >= 0 && cpd_rng_unit(&st->rng) < 0.7)
                 take(st, st->rocc[(size_t)m->cand[e] * m->P + p], &n);
     for (int j = 0; j < m->T && m->ncover[L]; j++) {
         int hj = start_of(st, j);
@@ -745,7 +735,7 @@ static int ruin_days(ob_state *st)
     int d0 = rng_int(&st->rng, m->N), len = 1 + rng_int(&st->rng, 2), n = 0;
     for (int j = 0; j < m->T && n < RUIN_MAX; j++) {
         int h = start_of(st, j);
-        if (h >= 0 && h / 2 >= d0 && h / 2 < d0 + len && rng_unit(&st->rng) < 0.5)
+        if (h >= 0 && h / 2 >= d0 && h / 2 < d0 + len && cpd_rng_unit(&st->rng) < 0.5)
             take(st, j, &n);
     }
     return n;
@@ -780,7 +770,7 @@ static int ruin_window(ob_state *st)
     int len = 1 + rng_int(&st->rng, end / 4 > 2 ? end / 4 : 2), a = rng_int(&st->rng, end);
     for (int j = 0; j < m->T && n < RUIN_MAX; j++) {
         int h = start_of(st, j);
-        if (h >= 0 && h < a + len && a < h + m->dur[j] && rng_unit(&st->rng) < 0.7)
+        if (h >= 0 && h < a + len && a < h + m->dur[j] && cpd_rng_unit(&st->rng) < 0.7)
             take(st, j, &n);
     }
     return n;
@@ -812,9 +802,9 @@ static void recreate(ob_state *st, int n, int first)
 {
     const ob_model *m = st->m;
     scratch *s = sc(st);
-    double noise = rng_unit(&st->rng) < 0.3 ? m->T : m->T * 0.05 * rng_unit(&st->rng);
+    double noise = cpd_rng_unit(&st->rng) < 0.3 ? m->T : m->T * 0.05 * cpd_rng_unit(&st->rng);
     for (int k = 0; k < n; k++)
-        s->key[s->list[k]] = s->rank[s->list[k]] + noise * rng_unit(&st->rng);
+        s->key[s->list[k]] = s->rank[s->list[k]] + noise * cpd_rng_unit(&st->rng);
     if (first >= 0)
         s->key[first] = -1;
     serial(st, s->list, n, s->key, NULL);
@@ -847,7 +837,7 @@ void ob_ruin_recreate(ob_state *best, int iters, int stall, double stop_at, doub
         return;
     ob_state *cur = ob_state_new(m);
     ob_state_copy(cur, best);
-    cur->rng = best->rng ^ 0x9e3779b97f4a7c15ULL;
+    cur->rng.state = best->rng.state ^ 0x9e3779b97f4a7c15ULL;
     double best_obj = ob_state_objective(best);
     /* the makespan: every recreated plan is justified (moving tasks outside the ruin, so a
      * rejected round goes back to a copy of the plan before it) */

@@ -10,6 +10,7 @@
 #define ONBOARD_INTERNAL_H
 
 #include "cpd_onboard.h"
+#include "cpd_rng.h"
 
 #include <stdint.h>
 
@@ -94,7 +95,7 @@ typedef struct {
     int *sw;          /* (R x (W + 1)) x S: periods r works at s in the week */
     int nsw;          /* school-weeks: (r, s, w) with sw > 0 */
     double tcost;     /* sum of the tasks' costs (unplaced: w_unplaced) */
-    uint64_t rng;
+    cpd_rng rng;
     void *scratch;
 } ob_state;
 
@@ -174,8 +175,6 @@ bool ob_state_from_x(ob_state *st, const ob_layout *lay, const double *x);
  * in the order of the starts; false when they do not make one. */
 bool ob_state_from_pooled(ob_state *st, const ob_layout *lay, const double *x);
 
-/* onboard_plan.c */
-void ob_strcatf(char **out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* A valid lower bound without the LP: every task at its cheapest, and the school-weeks that
  * resources forced on a task (the only candidates of a need) cannot avoid. */
 double ob_trivial_bound(const ob_model *m);

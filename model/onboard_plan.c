@@ -34,19 +34,6 @@
 
 /* ---- local: words ---- */
 
-void ob_strcatf(char **out, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(NULL, 0, fmt, ap);
-    va_end(ap);
-    size_t old = *out ? strlen(*out) : 0;
-    *out = cpd_xrealloc(*out, old + (size_t)n + 1);
-    va_start(ap, fmt);
-    vsnprintf(*out + old, (size_t)n + 1, fmt, ap);
-    va_end(ap);
-}
-
 static const char *act_name(const ob_model *m, int j)
 {
     const cpd_activity *a = &m->p->activities[m->tasks[j].activity];
@@ -63,7 +50,7 @@ static void slot_roles(char **out, const ob_model *m, int k)
         for (int e = first; e < c && !seen; e++)
             seen = strcmp(m->p->resources[m->cand[e]].role, role) == 0;
         if (!seen)
-            ob_strcatf(out, "%s%s", n++ ? "|" : "", role);
+            cpd_strcatf(out, "%s%s", n++ ? "|" : "", role);
     }
 }
 
@@ -72,16 +59,16 @@ static void slot_who(char **out, const ob_model *m, int k)
 {
     int n = m->cstart[k + 1] - m->cstart[k];
     if (n == 1) {
-        ob_strcatf(out, "%s", m->p->resources[m->cand[m->cstart[k]]].id);
+        cpd_strcatf(out, "%s", m->p->resources[m->cand[m->cstart[k]]].id);
         return;
     }
-    ob_strcatf(out, "the %d ", n);
+    cpd_strcatf(out, "the %d ", n);
     slot_roles(out, m, k);
 }
 
 static void weeks_text(char **out, int from, int to)
 {
-    ob_strcatf(out, "weeks %d-%d", from, to);
+    cpd_strcatf(out, "weeks %d-%d", from, to);
 }
 
 /* ---- local: capacity by week ---- */
@@ -154,7 +141,7 @@ static char *shortage(const ob_model *m, int j, int k)
         return NULL;
     char *r = NULL;
     slot_who(&r, m, k);
-    ob_strcatf(&r, " %s %g day%s in week %d and %d %s %g",
+    cpd_strcatf(&r, " %s %g day%s in week %d and %d %s %g",
                m->cstart[k + 1] - m->cstart[k] == 1 ? "has" : "have", have, have == 1 ? "" : "s",
                worst, nsch, nsch == 1 ? "school needs" : "schools need", need);
     return r;
@@ -188,44 +175,44 @@ static char *structural_reason(const ob_model *m, int j)
     char *r = NULL;
     switch (m->fit[j]) {
     case OB_FIT_TOO_MANY:
-        ob_strcatf(&r, "needs %d people at once; a task can name at most %d", m->nres[j], CPD_OB_MAX_RES);
+        cpd_strcatf(&r, "needs %d people at once; a task can name at most %d", m->nres[j], CPD_OB_MAX_RES);
         break;
     case OB_FIT_ROLE:
         for (int k = m->kbase[j]; k < m->kbase[j + 1] && !r; k++)
             if (m->cstart[k + 1] - m->cstart[k] < m->kcount[k]) {
-                ob_strcatf(&r, "needs %d ", m->kcount[k]);
+                cpd_strcatf(&r, "needs %d ", m->kcount[k]);
                 slot_roles(&r, m, k);
-                ob_strcatf(&r, " at once; the trust has %d", m->cstart[k + 1] - m->cstart[k]);
+                cpd_strcatf(&r, " at once; the trust has %d", m->cstart[k + 1] - m->cstart[k]);
             }
         if (!r)
-            ob_strcatf(&r, "needs the same person twice");
+            cpd_strcatf(&r, "needs the same person twice");
         break;
     case OB_FIT_COVER:
-        ob_strcatf(&r, "takes %d staff out of class at once; the cover limit is %d", m->ncover[j],
+        cpd_strcatf(&r, "takes %d staff out of class at once; the cover limit is %d", m->ncover[j],
                    m->q->cover_limit);
         break;
     case OB_FIT_TRAINING:
-        ob_strcatf(&r, "no training day or twilight in ");
+        cpd_strcatf(&r, "no training day or twilight in ");
         weeks_text(&r, t->earliest, t->latest);
         break;
     case OB_FIT_AFTER:
-        ob_strcatf(&r, "what comes before it cannot finish before ");
+        cpd_strcatf(&r, "what comes before it cannot finish before ");
         weeks_text(&r, t->earliest, t->latest);
-        ob_strcatf(&r, " ends");
+        cpd_strcatf(&r, " ends");
         break;
     case OB_FIT_HORIZON:
         weeks_text(&r, t->earliest, t->latest);
-        ob_strcatf(&r, " lie past the programme's last day");
+        cpd_strcatf(&r, " lie past the programme's last day");
         break;
     default:
         for (int k = m->kbase[j]; k < m->kbase[j + 1] && !r; k++)
             if (slot_away(m, j, k)) {
                 slot_who(&r, m, k);
-                ob_strcatf(&r, " %s away whenever it could run in ",
+                cpd_strcatf(&r, " %s away whenever it could run in ",
                            m->cstart[k + 1] - m->cstart[k] == 1 ? "is" : "are");
             }
         if (!r)
-            ob_strcatf(&r, "the people it needs are away whenever it could run in ");
+            cpd_strcatf(&r, "the people it needs are away whenever it could run in ");
         weeks_text(&r, t->earliest, t->latest);
         break;
     }
@@ -244,10 +231,10 @@ static char *order_reason(const ob_state *st, int j)
     for (int e = m->pstart[j]; e < m->pstart[j + 1] && !r; e++) {
         int i = m->pred[e], h = ob_state_start(st, i);
         if (h < 0)
-            ob_strcatf(&r, "after '%s', which could not be placed", act_name(m, i));
+            cpd_strcatf(&r, "after '%s', which could not be placed", act_name(m, i));
         else if (h + m->dur[i] > last_in) {
             int end = (h + m->dur[i] - 1) / 2;
-            ob_strcatf(&r, "after '%s', which ends in week %d (day %d)", act_name(m, i), m->week[end], end + 1);
+            cpd_strcatf(&r, "after '%s', which ends in week %d (day %d)", act_name(m, i), m->week[end], end + 1);
         }
     }
     return r;
@@ -348,16 +335,16 @@ static char *plan_reason(const ob_state *st, int j)
         int k = m->kbase[j] + top;
         char *who = NULL;
         slot_who(&who, m, k);
-        ob_strcatf(&r, "%s %s booked or away whenever its staff are free in ", who,
+        cpd_strcatf(&r, "%s %s booked or away whenever its staff are free in ", who,
                    m->cstart[k + 1] - m->cstart[k] == 1 ? "is" : "are all");
         free(who);
     } else if (b.cover > 0 && b.cover >= b.people) {
-        ob_strcatf(&r, "the cover limit of %d staff out of class is reached whenever it could run in ",
+        cpd_strcatf(&r, "the cover limit of %d staff out of class is reached whenever it could run in ",
                    m->q->cover_limit);
     } else if (b.people > 0) {
-        ob_strcatf(&r, "the staff taking part are in other tasks whenever it could run in ");
+        cpd_strcatf(&r, "the staff taking part are in other tasks whenever it could run in ");
     } else {
-        ob_strcatf(&r, "moved out of its window to make room for other tasks in ");
+        cpd_strcatf(&r, "moved out of its window to make room for other tasks in ");
     }
     weeks_text(&r, t->earliest, t->latest);
     free(b.slot_blocked);
@@ -511,7 +498,9 @@ static void heuristic(solve_ctx *x)
     int stall = m->makespan ? MAKESPAN_STALL_PER_TASK * m->T : 0;
     double deadline = limit_of(x) > 0 ? x->t0 + share * limit_of(x) : 0;
     double g = target_gap(x), stop_at = x->lb + g * fabs(x->lb) / (1 + g);
-    ob_ruin_recreate(x->heur, (int)iters, stall < RR_ITERS_MIN ? RR_ITERS_MIN : stall, stop_at, deadline);
+    if (stall > 0 && stall < RR_ITERS_MIN)
+        stall = RR_ITERS_MIN;
+    ob_ruin_recreate(x->heur, (int)iters, stall, stop_at, deadline); /* no stall: count only */
     ob_reinsert(x->heur, REINSERT_PASSES);
     x->heur_obj = ob_state_objective(x->heur);
 }
