@@ -1317,6 +1317,27 @@ test_case_count() {
     if [ "$n" -ge 40 ]; then pass; else fail "only $n bad-input cases in tests/cases (40 or more expected)"; fi
 }
 
+# Limits: six joining schools, far more than 10 s can prove, still give the best plan found
+# with a bound and its gap (how tight is make bench's business: it depends on the machine),
+# and the plan keeps every rule.
+test_limits() {
+    [ "$SAN" = 1 ] && return # the ASan and valgrind runs check memory, not this
+    [ "$VG" = 1 ] && return
+    run generate onboard "$TMP/six" --staff 240 --schools 6 --seed 1
+    run onboard "$TMP/six" -o "$TMP/six/out" --quiet --time-limit 10
+    expect_rc "onboard six schools -t 10" 0
+    sum=$TMP/six/out/summary.json
+    st=$(json_field "$sum" status)
+    if [ "$st" = feasible ] &&
+        awk -v b="$(json_field "$sum" bound)" -v o="$(json_field "$sum" objective)" \
+            -v g="$(json_field "$sum" gap)" 'BEGIN { exit !(b > 0 && b < o && g > 0 && g < 1) }'; then
+        pass
+    else
+        fail "onboard six schools -t 10: status $st, bound $(json_field "$sum" bound), gap $(json_field "$sum" gap)"
+    fi
+    expect_verified "onboard six schools -t 10" "$TMP/six" "$TMP/six/out"
+}
+
 test_bundled
 test_generated
 test_determinism
@@ -1342,6 +1363,7 @@ test_determinism_limits
 test_anonymise
 test_huge_file
 test_case_count
+test_limits
 
 # under valgrind: no run had a memory error or a leak (valgrind.sh lists those that did)
 if [ "$VG" = 1 ]; then
