@@ -105,6 +105,40 @@ row() {
     printf '%6s %7s %7s %9s %8s %7s %11s %11s %9s %8s %15s %6s\n' "$@"
 }
 
+# bench_row JOB DIR EXPORT C1 C2 C3: the timed run of JOB on DIR, CBC on its model, and the
+# table row that starts with the columns C1 C2 C3 (C3 "tasks": summary.json's task count).
+# EXPORT "timed": the timed run writes the model; "apart": an untimed run does, for jobs whose
+# export would cost more than the solve (the same model: their phases end on step counts).
+bench_row() {
+    job=$1 dir=$2 export=$3
+    shift 3
+    if [ "$export" = timed ]; then
+        timed "$TMP/run.txt" "$BIN" "$job" "$dir" -o "$dir/out" --quiet --time-limit "$LIMIT" \
+            --export-model "$dir/model.mps"
+    else
+        timed "$TMP/run.txt" "$BIN" "$job" "$dir" -o "$dir/out" --quiet --time-limit "$LIMIT"
+    fi
+    if [ "$status" -ne 0 ]; then
+        row "$1" "$2" "$3" "exit$status" "$secs" "$peak_mb" - - - - - -
+        sed 's/^/    /' "$TMP/run.txt" | head -n 5
+        return
+    fi
+    sum=$dir/out/summary.json
+    ours=$secs
+    ours_mb=$peak_mb
+    cbc_secs=- cbc_obj=-
+    if [ -n "$CBC" ]; then
+        [ "$export" = timed ] || "$BIN" "$job" "$dir" -o "$dir/out-export" --quiet \
+            --time-limit 0.01 --export-model "$dir/model.mps" >/dev/null 2>&1
+        cbc_best "$job" "$dir"
+    fi
+    c3=$3
+    [ "$c3" = tasks ] && c3=$(json_field "$sum" tasks)
+    row "$1" "$2" "$c3" "$(json_field "$sum" status)" "$ours" "$ours_mb" \
+        "$(json_field "$sum" objective)" "$(json_field "$sum" bound)" "$(json_field "$sum" gap)" \
+        "$cbc_secs" "$cbc_obj" "$(ratio "$ours")"
+}
+
 bench_deploy() {
     echo "cpdplan deploy on generated trusts (seed 1, schools = staff/50, time limit ${LIMIT}s)"
     row staff schools coaches status seconds peak_MB objective bound gap cbc_s cbc_objective ratio
@@ -113,27 +147,12 @@ bench_deploy() {
         [ "$k" -ge 1 ] || k=1
         dir=$TMP/trust$n
         "$BIN" generate deploy "$dir" --staff "$n" --schools "$k" --seed 1 >/dev/null || exit 3
-        coaches=$(($(wc -l <"$dir/coaches.csv") - 1))
-        timed "$TMP/run.txt" "$BIN" deploy "$dir" -o "$dir/out" --quiet --time-limit "$LIMIT" \
-            --export-model "$dir/model.mps"
-        if [ "$status" -ne 0 ]; then
-            row "$n" "$k" "$coaches" "exit$status" "$secs" "$peak_mb" - - - - - -
-            sed 's/^/    /' "$TMP/run.txt" | head -n 5
-            continue
-        fi
-        sum=$dir/out/summary.json
-        ours=$secs
-        ours_mb=$peak_mb
-        cbc_best deploy "$dir"
-        row "$n" "$k" "$coaches" "$(json_field "$sum" status)" "$ours" "$ours_mb" \
-            "$(json_field "$sum" objective)" "$(json_field "$sum" bound)" "$(json_field "$sum" gap)" \
-            "$cbc_secs" "$cbc_obj" "$(ratio "$ours")"
+        bench_row deploy "$dir" timed "$n" "$k" "$(($(wc -l <"$dir/coaches.csv") - 1))"
     done
 }
 
-# inset: the timed run writes no model (exporting a 2,000-staff model takes longer than solving
-# it); a second, untimed run exports the same model (the fairness level is found by step
-# counts, not by time, so it is the model the timed run solved).
+# inset: the model is exported apart (exporting a 2,000-staff model takes longer than solving
+# it; the fairness level is found by step counts, not by time, so it is the model solved).
 bench_inset() {
     echo "cpdplan inset on generated training days (seed 1, schools = staff/50, time limit ${LIMIT}s)"
     row staff works slots status seconds peak_MB objective bound gap cbc_s cbc_objective ratio
@@ -145,29 +164,12 @@ bench_inset() {
         dir=$TMP/day$spec
         "$BIN" generate inset "$dir" --staff "$n" --schools "$k" --workshops "$w" --slots "$s" \
             --seed 1 >/dev/null || exit 3
-        timed "$TMP/run.txt" "$BIN" inset "$dir" -o "$dir/out" --quiet --time-limit "$LIMIT"
-        if [ "$status" -ne 0 ]; then
-            row "$n" "$w" "$s" "exit$status" "$secs" "$peak_mb" - - - - - -
-            sed 's/^/    /' "$TMP/run.txt" | head -n 5
-            continue
-        fi
-        sum=$dir/out/summary.json
-        ours=$secs
-        ours_mb=$peak_mb
-        cbc_secs=- cbc_obj=-
-        if [ -n "$CBC" ]; then
-            "$BIN" inset "$dir" -o "$dir/out-export" --quiet --time-limit 0.01 \
-                --export-model "$dir/model.mps" >/dev/null 2>&1
-            cbc_best inset "$dir"
-        fi
-        row "$n" "$w" "$s" "$(json_field "$sum" status)" "$ours" "$ours_mb" \
-            "$(json_field "$sum" objective)" "$(json_field "$sum" bound)" "$(json_field "$sum" gap)" \
-            "$cbc_secs" "$cbc_obj" "$(ratio "$ours")"
+        bench_row inset "$dir" apart "$n" "$w" "$s"
     done
 }
 
-# onboard: as inset, the timed run writes no model (beyond about 30,000 variables the exact
-# model is built only to be exported); an untimed run exports it for CBC.
+# onboard: the model is exported apart too (beyond about 30,000 variables the exact model is
+# built only to be exported).
 bench_onboard() {
     echo "cpdplan onboard on generated joining schools (seed 1, time limit ${LIMIT}s)"
     row staff schools tasks status seconds peak_MB objective bound gap cbc_s cbc_objective ratio
@@ -175,24 +177,7 @@ bench_onboard() {
         n=${spec%%x*} k=${spec#*x}
         dir=$TMP/onboard$spec
         "$BIN" generate onboard "$dir" --staff "$n" --schools "$k" --seed 1 >/dev/null || exit 3
-        timed "$TMP/run.txt" "$BIN" onboard "$dir" -o "$dir/out" --quiet --time-limit "$LIMIT"
-        if [ "$status" -ne 0 ]; then
-            row "$n" "$k" - "exit$status" "$secs" "$peak_mb" - - - - - -
-            sed 's/^/    /' "$TMP/run.txt" | head -n 5
-            continue
-        fi
-        sum=$dir/out/summary.json
-        ours=$secs
-        ours_mb=$peak_mb
-        cbc_secs=- cbc_obj=-
-        if [ -n "$CBC" ]; then
-            "$BIN" onboard "$dir" -o "$dir/out-export" --quiet --time-limit 0.01 \
-                --export-model "$dir/model.mps" >/dev/null 2>&1
-            cbc_best onboard "$dir"
-        fi
-        row "$n" "$k" "$(json_field "$sum" tasks)" "$(json_field "$sum" status)" "$ours" \
-            "$ours_mb" "$(json_field "$sum" objective)" "$(json_field "$sum" bound)" \
-            "$(json_field "$sum" gap)" "$cbc_secs" "$cbc_obj" "$(ratio "$ours")"
+        bench_row onboard "$dir" apart "$n" "$k" tasks
     done
 }
 
