@@ -267,21 +267,25 @@ test_cases() {
 
 # ---- (f) verify catches a tampered plan ----
 
-# tamper WHAT AWK-PROGRAM: copies the trust plan, rewrites deployment.csv, expects breaches.
-tamper() {
+# plan_tamper WHAT SCENARIO PLAN FILE AWK-PROGRAM: copies the plan, rewrites its FILE with the
+# program, and expects verify to report breaches.
+plan_tamper() {
     t=$TMP/tamper
     rm -rf "$t"
-    cp -R "$TMP/trust-out" "$t"
-    awk -F ',' -v OFS=',' "$2" "$TMP/trust-out/deployment.csv" >"$t/deployment.csv"
-    if cmp -s "$t/deployment.csv" "$TMP/trust-out/deployment.csv"; then
-        fail "verify ($1): the tampering changed nothing"
+    cp -R "$3" "$t"
+    awk -F ',' -v OFS=',' "$5" "$3/$4" >"$t/$4"
+    if cmp -s "$t/$4" "$3/$4"; then
+        fail "$1: the tampering changed nothing"
         return
     fi
-    run verify "$TRUST" --plan "$t"
-    expect_rc "verify ($1)" 1
-    expect_in "$TMP/err.txt" "verify ($1)" "verify: "
-    expect_in "$TMP/err.txt" "verify ($1)" "breach"
+    run verify "$2" --plan "$t"
+    expect_rc "$1" 1
+    expect_in "$TMP/err.txt" "$1" "verify: "
+    expect_in "$TMP/err.txt" "$1" "breach"
 }
+
+# tamper WHAT AWK-PROGRAM: the bundled trust's deployment.csv rewritten.
+tamper() { plan_tamper "verify ($1)" "$TRUST" "$TMP/trust-out" deployment.csv "$2"; }
 
 test_tamper() {
     [ -f "$TMP/trust-out/deployment.csv" ] || { fail "verify: no plan to tamper with"; return; }
@@ -436,20 +440,8 @@ expect_inset_plan() {
     if grep -q -i '</html>' "$2/report.html" 2>/dev/null; then pass; else fail "$1: report.html is not a whole HTML page"; fi
 }
 
-# inset_tamper WHAT AWK-PROGRAM: copies the day's plan, rewrites allocation.csv, expects breaches.
-inset_tamper() {
-    t=$TMP/inset-tamper
-    rm -rf "$t"
-    cp -R "$TMP/inset-out" "$t"
-    awk -F ',' -v OFS=',' "$2" "$TMP/inset-out/allocation.csv" >"$t/allocation.csv"
-    if cmp -s "$t/allocation.csv" "$TMP/inset-out/allocation.csv"; then
-        fail "verify inset ($1): the tampering changed nothing"
-        return
-    fi
-    run verify "$INSET" --plan "$t"
-    expect_rc "verify inset ($1)" 1
-    expect_in "$TMP/err.txt" "verify inset ($1)" "breach"
-}
+# inset_tamper WHAT AWK-PROGRAM: the bundled day's allocation.csv rewritten.
+inset_tamper() { plan_tamper "verify inset ($1)" "$INSET" "$TMP/inset-out" allocation.csv "$2"; }
 
 test_inset() {
     INSET=$ROOT/scenarios/inset
@@ -555,20 +547,8 @@ expect_onboard_plan() {
     fi
 }
 
-# onboard_tamper WHAT AWK-PROGRAM: copies the plan, rewrites schedule.csv, expects breaches.
-onboard_tamper() {
-    t=$TMP/onboard-tamper
-    rm -rf "$t"
-    cp -R "$TMP/onboard-out" "$t"
-    awk -F ',' -v OFS=',' "$2" "$TMP/onboard-out/schedule.csv" >"$t/schedule.csv"
-    if cmp -s "$t/schedule.csv" "$TMP/onboard-out/schedule.csv"; then
-        fail "verify onboard ($1): the tampering changed nothing"
-        return
-    fi
-    run verify "$ONBOARD" --plan "$t"
-    expect_rc "verify onboard ($1)" 1
-    expect_in "$TMP/err.txt" "verify onboard ($1)" "breach"
-}
+# onboard_tamper WHAT AWK-PROGRAM: the bundled programme's schedule.csv rewritten.
+onboard_tamper() { plan_tamper "verify onboard ($1)" "$ONBOARD" "$TMP/onboard-out" schedule.csv "$2"; }
 
 test_onboard() {
     ONBOARD=$ROOT/scenarios/onboard
