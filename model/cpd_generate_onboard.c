@@ -302,8 +302,9 @@ static int trust_school(gen *g)
 }
 
 /* An LP and a DOL per joining school, at least two of each (LPs first, one in five
- * part-time), as many OTs released two or three days a week from the trust's schools, one
- * SENCO and one executive head. */
+ * part-time), as many OTs released two or three days a week from the trust's schools, and a
+ * SENCO and an executive head per six joining schools (one of each up to six, as the issue's
+ * six schools have: a trust taking on forty schools at once has more than one of each). */
 static void make_pool(gen *g)
 {
     int nlp = g->njoin > 2 ? g->njoin : 2, ndol = nlp, nots = g->njoin > 2 ? g->njoin : 2;
@@ -315,8 +316,11 @@ static void make_pool(gen *g)
         add_person(g, "DOL", i + 1, "dol", CPD_TRUST_SCHOOL, cpd_rng_unit(&g->r) < 0.2 ? 4 : 5);
     for (int i = 0; i < nots; i++)
         add_person(g, "OT", i + 1, "ot", trust_school(g), cpd_rng_int(&g->r, 2, 3));
-    add_person(g, "SENCO", 1, "senco", CPD_TRUST_SCHOOL, 5);
-    add_person(g, "EXEC", 1, "exec_head", CPD_TRUST_SCHOOL, 5);
+    int nlead = (g->njoin + 5) / 6;
+    for (int i = 0; i < nlead; i++)
+        add_person(g, "SENCO", i + 1, "senco", CPD_TRUST_SCHOOL, 5);
+    for (int i = 0; i < nlead; i++)
+        add_person(g, "EXEC", i + 1, "exec_head", CPD_TRUST_SCHOOL, 5);
 }
 
 /* ---- interface ---- */

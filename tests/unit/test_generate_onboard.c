@@ -154,6 +154,21 @@ static void test_generate_onboard__sizes_and_roles(void **state)
     cpd_onboard_free(&p);
 }
 
+/* Beyond six joining schools a SENCO and an executive head per six: forty schools at once
+ * are not onboarded by one executive head. */
+static void test_generate_onboard__leaders_per_six_schools(void **state)
+{
+    (void)state;
+    static const int schools[] = {6, 7, 12, 13, 40}, leads[] = {1, 2, 2, 3, 7};
+    for (int i = 0; i < 5; i++) {
+        cpd_onboard *p = cpd_generate_onboard(40 * schools[i], schools[i], 1);
+        assert_int_equal(count_role(p, "senco"), leads[i]);
+        assert_int_equal(count_role(p, "exec_head"), leads[i]);
+        assert_int_equal(count_role(p, "lp"), schools[i]);
+        cpd_onboard_free(&p);
+    }
+}
+
 /* The calendar the generated scenario.json gives: Wednesday 1 September 2027, 20 days, two
  * training days, twilights on Tuesdays and Thursdays. */
 static void test_generate_onboard__calendar(void **state)
@@ -286,6 +301,7 @@ int main(void)
         cmocka_unit_test(test_generate_onboard__same_seed_same_scenario),
         cmocka_unit_test(test_generate_onboard__fixed_sequence),
         cmocka_unit_test(test_generate_onboard__sizes_and_roles),
+        cmocka_unit_test(test_generate_onboard__leaders_per_six_schools),
         cmocka_unit_test(test_generate_onboard__calendar),
         cmocka_unit_test(test_generate_onboard__trainings_placeable),
         cmocka_unit_test(test_generate_onboard__programme_fits_pool),
