@@ -73,17 +73,21 @@ static void weeks_text(char **out, int from, int to)
 
 /* ---- local: capacity by week ---- */
 
-/* Whether every candidate of slot k2 is one of slot k's. */
-static bool slot_within(const ob_model *m, int k2, int k)
+/* Whether every candidate of slot k2 is one of slot k's (mark: R flags, k's candidates set). */
+static bool slot_within(const ob_model *m, int k2, const unsigned char *mark)
 {
-    for (int c = m->cstart[k2]; c < m->cstart[k2 + 1]; c++) {
-        bool in = false;
-        for (int e = m->cstart[k]; e < m->cstart[k + 1] && !in; e++)
-            in = m->cand[e] == m->cand[c];
-        if (!in)
+    for (int c = m->cstart[k2]; c < m->cstart[k2 + 1]; c++)
+        if (!mark[m->cand[c]])
             return false;
-    }
     return true;
+}
+
+/* Whether slots k and k2 have the same candidates (each slot's are increasing). */
+static bool same_candidates(const ob_model *m, int k, int k2)
+{
+    int n = m->cstart[k + 1] - m->cstart[k];
+    return n == m->cstart[k2 + 1] - m->cstart[k2] &&
+           memcmp(&m->cand[m->cstart[k]], &m->cand[m->cstart[k2]], (size_t)n * sizeof(int)) == 0;
 }
 
 /* Days slot k's candidates can work in week w. */
@@ -105,17 +109,21 @@ static double slot_demand(const ob_model *m, int k, int w, int *nschools)
 {
     double days = 0;
     unsigned char *school = cpd_xcalloc((size_t)m->S + 1, 1);
+    unsigned char *mark = cpd_xcalloc((size_t)m->R + 1, 1);
+    for (int c = m->cstart[k]; c < m->cstart[k + 1]; c++)
+        mark[m->cand[c]] = 1;
     *nschools = 0;
     for (int j = 0; j < m->T; j++) {
         if (m->tasks[j].target != w)
             continue;
         for (int k2 = m->kbase[j]; k2 < m->kbase[j + 1]; k2++)
-            if (slot_within(m, k2, k)) {
+            if (slot_within(m, k2, mark)) {
                 days += m->kcount[k2] * m->dur[j] / 2.0;
                 *nschools += !school[m->tasks[j].school];
                 school[m->tasks[j].school] = 1;
             }
     }
+    free(mark);
     free(school);
     return days;
 }
@@ -473,7 +481,8 @@ static double target_gap(const solve_ctx *x) { return x->opts->solve.gap > 0 ? x
 /* A bound rounded up when every weight is a whole number (so is every plan's objective). */
 static double rounded(const solve_ctx *x, double bound)
 {
-    return integral_weights(&x->p->params) ? ceil(bound - 1e-6) : bound;
+    /* + 0.0: a bound of 0 would come out of ceil as -0 and be printed so */
+    return integral_weights(&x->p->params) ? ceil(bound - 1e-6) + 0.0 : bound;
 }
 
 static bool proven(const solve_ctx *x)
@@ -800,7 +809,7 @@ static void note_shortages(const ob_model *m, cpd_diags *d)
     for (int k = 0; k < nk; k++) {
         bool first = true; /* the first slot with this candidate set speaks for it */
         for (int k2 = 0; k2 < k && first; k2++)
-            first = !(slot_within(m, k2, k) && slot_within(m, k, k2));
+            first = !same_candidates(m, k2, k);
         if (!first)
             continue;
         for (int w = 1; w <= m->W; w++) {
