@@ -179,4 +179,9 @@ bool ob_state_from_pooled(ob_state *st, const ob_layout *lay, const double *x);
  * resources forced on a task (the only candidates of a need) cannot avoid. */
 double ob_trivial_bound(const ob_model *m);
 
+/* onboard_weekly.c: a bound from tasks given weeks under the shared people's days per week,
+ * for programmes whose pooled LP is too large to solve in time; -HUGE_VAL when not solved in
+ * seconds (and for the makespan, which it does not bound). */
+double ob_weekly_bound(const ob_model *m, double seconds);
+
 #endif

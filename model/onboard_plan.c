@@ -28,6 +28,8 @@
  * minute (six schools: 85 000, over an hour): only the pooled relaxation is solved, for the
  * bound, and the plan is the heuristic's (the exact model is still built to be exported). */
 #define EXACT_MAX_VARS 30000
+#define WEEKLY_SECONDS 10.0  /* a safety cap on the weekly bound's LP */
+#define WEEKLY_SHARE 0.2      /* of the time left, for it */
 #define POOL_SHARE 0.8        /* of the time left, for the pooled bound before the exact model */
 #define POOL_MARGIN 0.05      /* of the time left, for GLPK's cut rounds, which overrun the limit */
 #define LIST_MAX 4            /* names in a reason before "and N more" */
@@ -598,6 +600,16 @@ static void pooled_bound(solve_ctx *x, double share)
         x->lb = fmax(x->lb, r.bound);
 }
 
+/* The weekly bound first: it takes a fraction of a second, and where the pooled LP does not
+ * solve in time (tens of schools) it is the only bound beyond the trivial one. */
+static void weekly_bound(solve_ctx *x)
+{
+    double left = left_of(x);
+    if (left < 0.3)
+        return;
+    x->lb = fmax(x->lb, ob_weekly_bound(&x->m, fmin(WEEKLY_SECONDS, WEEKLY_SHARE * left)));
+}
+
 /* GLPK on the exact model with what time is left; its plan when better and keeping every
  * rule. */
 static cpd_code run_exact(solve_ctx *x)
@@ -777,6 +789,8 @@ static cpd_code solve(solve_ctx *x, cpd_onboard_plan **out)
                   cpd_engine_error(ex));
         return CPD_EINTERNAL;
     }
+    if (!proven(x) && !by_makespan)
+        weekly_bound(x);
     if (!proven(x) && !by_makespan)
         pooled_bound(x, exact ? POOL_SHARE : 1.0);
     cpd_code code = exact ? run_exact(x) : CPD_OK;

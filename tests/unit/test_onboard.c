@@ -502,6 +502,63 @@ static void test_onboard__plan_fits_both_models(void **state)
     cpd_onboard_free(&p);
 }
 
+/* The weekly bound on hand-checked cases: the SENCO's one day in week 1 holds one of two day
+ * reviews (the other is late and off target: 110; the exact optimum adds two school-weeks),
+ * and two of four half-day ones (two half-days share a day in the bound, not in a plan). */
+static double weekly_of(const cpd_onboard *p)
+{
+    ob_model m;
+    ob_model_build(p, &m);
+    double b = ob_weekly_bound(&m, 10);
+    ob_model_free(&m);
+    return b;
+}
+
+static void test_onboard__weekly_bound(void **state)
+{
+    (void)state;
+    for (int half = 0; half <= 1; half++) {
+        cpd_onboard *p = programme(half ? 4 : 2, 10);
+        resource(p, "SENCO1", "senco", 1, NULL);
+        ACT(.id = "review", .week = 1, .latest = 2, .halfdays = half ? 1 : 2, .needs = "senco:1");
+        assert_true(fabs(weekly_of(p) - (half ? 20 : 10)) < 1e-6); /* off target, in window */
+        cpd_onboard_plan *pl = solve(p);
+        assert_true(pl->result.bound >= (half ? 20 : 10) - 1e-6);
+        cpd_onboard_plan_free(&pl);
+        cpd_onboard_free(&p);
+    }
+    cpd_onboard *p = programme(2, 10);
+    resource(p, "SENCO1", "senco", 1, NULL);
+    ACT(.id = "review", .week = 1, .halfdays = 2, .needs = "senco:1");
+    assert_true(fabs(weekly_of(p) - 110) < 1e-6);
+    cpd_onboard_plan *pl = solve(p);
+    assert_optimal(pl, 112);
+    cpd_onboard_plan_free(&pl);
+    cpd_onboard_free(&p);
+}
+
+/* The weekly bound never exceeds a plan's cost, on generated programmes of one to four
+ * schools (the model's own plans, by the heuristic). */
+static void test_onboard__weekly_bound_below_plans(void **state)
+{
+    (void)state;
+    for (int k = 1; k <= 4; k++) {
+        cpd_onboard *p = cpd_generate_onboard(30 * k, k, (unsigned long)k);
+        ob_model m;
+        ob_model_build(p, &m);
+        ob_state *st = ob_state_new(&m);
+        ob_construct(st);
+        ob_reinsert(st, 5);
+        ob_ruin_recreate(st, 3000, 0, 0, 0);
+        double b = ob_weekly_bound(&m, 10);
+        assert_true(isfinite(b) && b > 0);
+        assert_true(b <= ob_state_objective(st) + 1e-6);
+        ob_state_free(&st);
+        ob_model_free(&m);
+        cpd_onboard_free(&p);
+    }
+}
+
 static void test_onboard__export_failure(void **state)
 {
     (void)state;
@@ -536,6 +593,8 @@ int main(void)
         cmocka_unit_test(test_onboard__after_unplaced),
         cmocka_unit_test(test_onboard__plan_order_dates_and_determinism),
         cmocka_unit_test(test_onboard__plan_fits_both_models),
+        cmocka_unit_test(test_onboard__weekly_bound),
+        cmocka_unit_test(test_onboard__weekly_bound_below_plans),
         cmocka_unit_test(test_onboard__export_failure),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
