@@ -315,6 +315,22 @@ bool cpd_text_utf16(const char *text, size_t len, bool *bom)
     return le || be;
 }
 
+/* A last row with fewer cells than the header and no line end after it is most likely a file
+ * cut short (a copy or download stopped): said once, before what its empty cells cause. */
+static void note_cut_short(const cpd_csv *t, const char *text, size_t len, cpd_diags *d)
+{
+    while (len > 0 && (text[len - 1] == ' ' || text[len - 1] == '\t'))
+        len--;
+    if (t->nrows < 2 || len == 0 || text[len - 1] == '\n' || text[len - 1] == '\r')
+        return;
+    const csv_row *last = &t->rows[t->nrows - 1];
+    if (last->n >= t->rows[0].n)
+        return;
+    cpd_diags_add(d, CPD_SEV_NOTE, t->name, last->line, 0,
+                  "the last row has %d of %d columns and the file ends in it: the file looks cut "
+                  "short (copy or export it again)", last->n, t->rows[0].n);
+}
+
 cpd_csv *cpd_csv_parse(const char *text, size_t len, const char *name, cpd_diags *d)
 {
     if (!text) {
@@ -359,6 +375,8 @@ cpd_csv *cpd_csv_parse(const char *text, size_t len, const char *name, cpd_diags
         cpd_error(d, name, 0, 0, "empty file, expected a header row");
         s.failed = true;
     }
+    if (!s.failed)
+        note_cut_short(t, text, len, d);
     if (s.failed)
         cpd_csv_free(&t);
     return t;

@@ -106,6 +106,21 @@ static void test_csv__no_final_newline(void **state)
     assert_string_equal(cpd_csv_cell(f->t, 0, 1), "Oak");
 }
 
+/* A short last row with no line end is a file cut short: one note; a full one, or a short one
+ * with its line end, is none. */
+static void test_csv__cut_short_noted(void **state)
+{
+    fixture *f = *state;
+    assert_non_null(parse(f, "id,name,role\nT1,Ann,lp\nT2,B"));
+    assert_int_equal(cpd_diags_len(f->d), 1);
+    assert_string_equal(diag(f, 0), "t.csv:3: note: the last row has 2 of 3 columns and the file "
+                                    "ends in it: the file looks cut short (copy or export it again)");
+    assert_string_equal(cpd_csv_cell(f->t, 1, 1), "B");
+    assert_non_null(parse(f, "id,name,role\nT1,Ann,lp\nT2,B\n"));
+    assert_non_null(parse(f, "id,name,role\nT1,Ann,lp\nT2,Bo,dol"));
+    assert_int_equal(cpd_diags_len(f->d), 1); /* nothing more */
+}
+
 static void test_csv__quoted_comma(void **state)
 {
     fixture *f = *state;
@@ -730,6 +745,7 @@ int main(void)
         T(bom_skipped),
         T(crlf),
         T(no_final_newline),
+        T(cut_short_noted),
         T(quoted_comma),
         T(quoted_newline_keeps_lines),
         T(doubled_quotes),
