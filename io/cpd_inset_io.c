@@ -11,6 +11,8 @@
 #include "cpd_strmap.h"
 
 #include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -216,21 +218,22 @@ static int workshop_ref(loader *L, const cpd_csv *t, size_t r, int c, const char
 
 /* ---- local: scenario.json "inset" ---- */
 
-/* The line of "key" after "inset" in the text, for messages (cJSON keeps no positions). */
-static int inset_key_line(const char *text, const char *key)
+/* An error about the value of inset.key (item: one quoted item of its list), pointing at it
+ * (cJSON keeps no positions, so the text is searched). */
+static void value_error(loader *L, const char *name, const char *text, const char *key,
+                        const char *item, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+
+static void value_error(loader *L, const char *name, const char *text, const char *key,
+                        const char *item, const char *fmt, ...)
 {
-    const char *at = strstr(text, "\"inset\"");
-    char quoted[64];
-    snprintf(quoted, sizeof quoted, "\"%s\"", key);
-    const char *k = at ? strstr(at, quoted) : NULL;
-    if (!k)
-        k = at;
-    if (!k)
-        return 0;
-    int line = 1;
-    for (const char *q = text; q < k; q++)
-        line += *q == '\n';
-    return line;
+    char path[64];
+    snprintf(path, sizeof path, "inset%s%s", *key ? "." : "", key);
+    int line, col;
+    cpd_json_value_pos(text, path, item, &line, &col);
+    va_list ap;
+    va_start(ap, fmt);
+    cpd_diags_vadd(L->d, CPD_SEV_ERROR, name, line, col, fmt, ap);
+    va_end(ap);
 }
 
 static bool json_number(loader *L, const char *name, const char *text, const cJSON *v,
@@ -240,8 +243,7 @@ static bool json_number(loader *L, const char *name, const char *text, const cJS
         *out = v->valuedouble;
         return true;
     }
-    cpd_error(L->d, name, inset_key_line(text, key), 0, "inset.%s must be a number from %g to %g",
-              key, lo, hi);
+    value_error(L, name, text, key, NULL, "inset.%s must be a number from %g to %g", key, lo, hi);
     return false;
 }
 
@@ -251,7 +253,7 @@ static void json_bool(loader *L, const char *name, const char *text, const cJSON
     if (cJSON_IsBool(v))
         *out = cJSON_IsTrue(v);
     else
-        cpd_error(L->d, name, inset_key_line(text, key), 0, "inset.%s must be true or false", key);
+        value_error(L, name, text, key, NULL, "inset.%s must be true or false", key);
 }
 
 /* "HH:MM" at *s, moved past it; minutes after midnight, or -1. */
@@ -270,8 +272,7 @@ static int clock_minutes(const char **s)
 static void read_date(loader *L, const char *name, const char *text, const cJSON *v)
 {
     if (!cJSON_IsString(v) || !cpd_date_parse(v->valuestring, &L->p->params.date))
-        cpd_error(L->d, name, inset_key_line(text, "date"), 0,
-                  "inset.date must be a date \"YYYY-MM-DD\"%s%s%s", cJSON_IsString(v) ? " (got '" : "",
+        value_error(L, name, text, "date", NULL, "inset.date must be a date \"YYYY-MM-DD\"%s%s%s", cJSON_IsString(v) ? " (got '" : "",
                   cJSON_IsString(v) ? v->valuestring : "", cJSON_IsString(v) ? "')" : "");
 }
 
@@ -280,11 +281,11 @@ static void read_date(loader *L, const char *name, const char *text, const cJSON
 static void read_times(loader *L, const char *name, const char *text, const cJSON *v)
 {
     cpd_inset_params *pr = &L->p->params;
-    int line = inset_key_line(text, "times"), n = 0;
+    int n = 0;
     const cJSON *e;
     if (!cJSON_IsArray(v) || cJSON_GetArraySize(v) < 1 || cJSON_GetArraySize(v) > MAX_SLOTS) {
-        cpd_error(L->d, name, line, 0,
-                  "inset.times must be a list of 1 to %d times [\"09:00-10:00\", ...]", MAX_SLOTS);
+        value_error(L, name, text, "times", NULL,
+                    "inset.times must be a list of 1 to %d times [\"09:00-10:00\", ...]", MAX_SLOTS);
         return;
     }
     cJSON_ArrayForEach(e, v)
@@ -292,13 +293,15 @@ static void read_times(loader *L, const char *name, const char *text, const cJSO
         const char *q = cJSON_IsString(e) ? e->valuestring : "";
         int a = clock_minutes(&q), b = *q == '-' ? (q++, clock_minutes(&q)) : -1;
         if (a < 0 || b < 0 || *q) {
-            cpd_error(L->d, name, line, 0, "inset.times: item %d must be \"HH:MM-HH:MM\" (got '%s')",
-                      n + 1, cJSON_IsString(e) ? e->valuestring : "not text");
+            value_error(L, name, text, "times", cJSON_IsString(e) ? e->valuestring : NULL,
+                        "inset.times: item %d must be \"HH:MM-HH:MM\" (got '%s')", n + 1,
+                        cJSON_IsString(e) ? e->valuestring : "not text");
             return;
         }
         if (b <= a || (n > 0 && a < pr->slot_end[n - 1])) {
-            cpd_error(L->d, name, line, 0, "inset.times: slot %d (%s) %s", n + 1, e->valuestring,
-                      b <= a ? "ends before it starts" : "starts before the slot before it ends");
+            value_error(L, name, text, "times", e->valuestring, "inset.times: slot %d (%s) %s", n + 1,
+                        e->valuestring,
+                        b <= a ? "ends before it starts" : "starts before the slot before it ends");
             return;
         }
         pr->slot_start[n] = a;
@@ -314,9 +317,8 @@ static void check_times(loader *L)
     if (pr->ntimes > 0 && pr->ntimes != pr->nslots) {
         cpd_io_settings S;
         cpd_io_settings_read(&S, L->dir);
-        cpd_error(L->d, S.path, S.text ? inset_key_line(S.text, "times") : 0, 0,
-                  "inset.times gives %d time%s for a day of %d slots", pr->ntimes,
-                  pr->ntimes == 1 ? "" : "s", pr->nslots);
+        value_error(L, S.path, S.text, "times", NULL, "inset.times gives %d time%s for a day of %d slots",
+                    pr->ntimes, pr->ntimes == 1 ? "" : "s", pr->nslots);
         cpd_io_settings_clear(&S);
     }
 }
@@ -327,11 +329,13 @@ static void read_inset_key(loader *L, const char *name, const char *text, const 
     const char *k = v->string;
     double x;
     if (strcmp(k, "slots") == 0) {
-        if (json_number(L, name, text, v, k, 1, MAX_SLOTS, &x) && x == (int)x) {
+        /* x is set only when in range (an out-of-range double must not reach an int cast) */
+        if (!json_number(L, name, text, v, k, 1, MAX_SLOTS, &x)) {
+        } else if (x == (int)x) {
             pr->nslots = (int)x;
             L->slots_set = true;
-        } else if (cJSON_IsNumber(v) && x != (int)x) {
-            cpd_error(L->d, name, inset_key_line(text, k), 0, "inset.slots must be a whole number");
+        } else {
+            value_error(L, name, text, k, NULL, "inset.slots must be a whole number");
         }
     } else if (strcmp(k, "rank_power") == 0) {
         json_number(L, name, text, v, k, 0, 10, &pr->rank_power);
@@ -346,7 +350,11 @@ static void read_inset_key(loader *L, const char *name, const char *text, const 
     } else if (strcmp(k, "times") == 0) {
         read_times(L, name, text, v);
     } else {
-        cpd_warn(L->d, name, inset_key_line(text, k), 0, "unknown key 'inset.%s' ignored", k);
+        char path[64];
+        int line, col;
+        snprintf(path, sizeof path, "inset.%s", k);
+        cpd_json_key_pos(text, path, &line, &col);
+        cpd_warn(L->d, name, line, col, "unknown key '%s' ignored", path);
     }
 }
 
@@ -357,7 +365,7 @@ static void load_inset_settings(loader *L)
     cpd_io_settings_read(&S, L->dir);
     const cJSON *inset = cJSON_GetObjectItemCaseSensitive(S.root, "inset");
     if (inset && !cJSON_IsObject(inset))
-        cpd_error(L->d, S.path, inset_key_line(S.text, "inset"), 0, "inset must be an object");
+        value_error(L, S.path, S.text, "", NULL, "inset must be an object");
     for (const cJSON *v = cJSON_IsObject(inset) ? inset->child : NULL; v; v = v->next)
         read_inset_key(L, S.path, S.text, v);
     /* "solver" was read (and checked) by the common loader; only keys given there replace the

@@ -131,10 +131,12 @@ static void fmt_bound(char *buf, size_t len, double v)
         snprintf(buf, len, "%g", v);
 }
 
-/* "scenario.json:7: deploy.need_hours.light must be ..." */
+/* "scenario.json:7:22: deploy.need_hours.light must be ...", pointing at the value */
 static void key_error(jctx *j, const char *path, const char *what)
 {
-    cpd_error(j->d, j->name, cpd_json_key_line(j->text, path), 0, "%s %s", path, what);
+    int line, col;
+    cpd_json_value_pos(j->text, path, NULL, &line, &col);
+    cpd_error(j->d, j->name, line, col, "%s %s", path, what);
     j->ok = false;
 }
 
@@ -222,9 +224,10 @@ static void read_object(jctx *j, const cJSON *obj, const char *prefix, const fie
     for (const cJSON *c = obj->child; c; c = c->next) {
         char path[256];
         snprintf(path, sizeof path, "%s%s%s", prefix, *prefix ? "." : "", c->string);
+        int line, col;
+        cpd_json_key_pos(j->text, path, &line, &col);
         if (seen_before(obj, c))
-            cpd_warn(j->d, j->name, cpd_json_key_line(j->text, path), 0,
-                     "%s given twice; the last is used", path);
+            cpd_warn(j->d, j->name, line, col, "%s given twice; the last is used", path);
         const field *f = keys;
         while (f->key && strcmp(f->key, c->string) != 0)
             f++;
@@ -233,8 +236,7 @@ static void read_object(jctx *j, const cJSON *obj, const char *prefix, const fie
         else if (!*prefix && strcmp(c->string, "name") == 0)
             ; /* read by the caller */
         else if (!(!*prefix && is_other_jobs_key(c->string)))
-            cpd_warn(j->d, j->name, cpd_json_key_line(j->text, path), 0, "unknown key '%s' ignored",
-                     path);
+            cpd_warn(j->d, j->name, line, col, "unknown key '%s' ignored", path);
     }
 }
 
@@ -478,10 +480,32 @@ int cpd_json_line_at(const char *text, size_t off, int *col)
     return line;
 }
 
-int cpd_json_key_line(const char *text, const char *path)
+void cpd_json_key_pos(const char *text, const char *path, int *line, int *col)
 {
-    const char *k = cpd_json_key_at(text, path);
-    return k ? cpd_json_line_at(text, (size_t)(k - text), NULL) : 0;
+    const char *k = text ? cpd_json_key_at(text, path) : NULL;
+    *line = *col = 0;
+    if (k)
+        *line = cpd_json_line_at(text, (size_t)(k - text), col);
+}
+
+void cpd_json_value_pos(const char *text, const char *path, const char *item, int *line, int *col)
+{
+    *line = *col = 0;
+    const char *k = text ? cpd_json_key_at(text, path) : NULL;
+    if (!k)
+        return;
+    const char *v = strchr(k + 1, '"'); /* the key's closing quote */
+    v = v ? strchr(v, ':') : NULL;
+    v = v ? v + 1 + strspn(v + 1, " \t\r\n") : k;
+    if (item) {
+        size_t n = strlen(item) + 3;
+        char *quoted = cpd_xmalloc(n);
+        snprintf(quoted, n, "\"%s\"", item);
+        const char *hit = strstr(v, quoted);
+        v = hit ? hit : v;
+        free(quoted);
+    }
+    *line = cpd_json_line_at(text, (size_t)(v - text), col);
 }
 
 const char *cpd_json_status(const cpd_solve_result *r, bool any)

@@ -42,8 +42,11 @@ size_t cpd_json_bom(const char *text, size_t len);
 const char *cpd_json_key_at(const char *text, const char *path);
 /* The 1-based line of byte off of text, and its 1-based column into *col when col is not NULL. */
 int cpd_json_line_at(const char *text, size_t off, int *col);
-/* The line of cpd_json_key_at's key; 0 when it is not found. */
-int cpd_json_key_line(const char *text, const char *path);
+/* The line and column of cpd_json_key_at's key (its opening quote); 0 and 0 when not found. */
+void cpd_json_key_pos(const char *text, const char *path, int *line, int *col);
+/* The line and column of path's value (item: of the quoted item in its list), or of the key when
+ * the value cannot be found; 0 and 0 when neither can: where a message about a value points. */
+void cpd_json_value_pos(const char *text, const char *path, const char *item, int *line, int *col);
 
 /* ---- output figures ---- */
 

@@ -81,35 +81,13 @@ typedef struct {
     const char *text;
 } jfile;
 
-/* The line and column of the value of path (item: of the quoted item in its list), or of the key
- * when the value cannot be found; 0 when neither can. */
-static void value_pos(const jfile *J, const char *path, const char *item, int *line, int *col)
-{
-    *line = *col = 0;
-    const char *k = J->text ? cpd_json_key_at(J->text, path) : NULL;
-    if (!k)
-        return;
-    const char *v = strchr(k + 1, '"'); /* the key's closing quote */
-    v = v ? strchr(v, ':') : NULL;
-    v = v ? v + 1 + strspn(v + 1, " \t\r\n") : k;
-    if (item) {
-        size_t n = strlen(item) + 3;
-        char *quoted = cpd_xmalloc(n);
-        snprintf(quoted, n, "\"%s\"", item);
-        const char *hit = strstr(v, quoted);
-        v = hit ? hit : v;
-        free(quoted);
-    }
-    *line = cpd_json_line_at(J->text, (size_t)(v - J->text), col);
-}
-
 static void jerror(const jfile *J, const char *path, const char *item, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
 static void jerror(const jfile *J, const char *path, const char *item, const char *fmt, ...)
 {
     int line, col;
-    value_pos(J, path, item, &line, &col);
+    cpd_json_value_pos(J->text, path, item, &line, &col);
     va_list ap;
     va_start(ap, fmt);
     cpd_diags_vadd(J->L->d, CPD_SEV_ERROR, J->name, line, col, fmt, ap);
@@ -215,8 +193,8 @@ static void jweights(const jfile *J, const cJSON *w, cpd_onboard_params *q)
             jnumber(J, v, path, 0, MAX_WEIGHT, false, field[k]);
         } else {
             int line, col;
-            value_pos(J, path, NULL, &line, &col);
-            cpd_warn(J->L->d, J->name, line, 0, "unknown key '%s' ignored", path);
+            cpd_json_key_pos(J->text, path, &line, &col);
+            cpd_warn(J->L->d, J->name, line, col, "unknown key '%s' ignored", path);
         }
     }
 }
@@ -276,8 +254,8 @@ static void read_onboard_key(const jfile *J, const cJSON *v, jdate_lists *dl)
         char path[128];
         int line, col;
         snprintf(path, sizeof path, "onboard.%s", k);
-        value_pos(J, path, NULL, &line, &col);
-        cpd_warn(J->L->d, J->name, line, 0, "unknown key '%s' ignored", path);
+        cpd_json_key_pos(J->text, path, &line, &col);
+        cpd_warn(J->L->d, J->name, line, col, "unknown key '%s' ignored", path);
     }
 }
 

@@ -849,7 +849,7 @@ test_inset_ics() {
     sed 's/"10:50-12:05"/"10:00-12:05"/' "$INSET/scenario.json" >"$d/scenario.json"
     run inset "$d" -o "$d/out" --quiet --ics
     expect_rc "inset.times overlapping" 2
-    expect_in "$TMP/err.txt" "inset.times overlapping" "scenario.json:5: inset.times: slot 2 (10:00-12:05) starts before the slot before it ends"
+    expect_in "$TMP/err.txt" "inset.times overlapping" "scenario.json:5:60: inset.times: slot 2 (10:00-12:05) starts before the slot before it ends"
     run deploy "$ROOT/scenarios/trust" --ics
     expect_rc "deploy --ics" 2
     expect_in "$TMP/err.txt" "deploy --ics" "--ics is an option of inset, not deploy"

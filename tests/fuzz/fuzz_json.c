@@ -23,8 +23,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     text[size] = '\0';
     size_t len = strlen(text);
     size_t bom = cpd_json_bom(text, len);
-    int col;
-    cpd_json_key_line(text + bom, "deploy.need_hours.light");
+    int line, col;
+    cpd_json_key_pos(text + bom, "deploy.need_hours.light", &line, &col);
+    cpd_json_value_pos(text + bom, "inset.times", "09:00-10:00", &line, &col);
     cpd_json_line_at(text, len, &col);
     free(text);
     return 0;

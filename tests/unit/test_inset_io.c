@@ -239,7 +239,7 @@ static void test_inset_io__bad_setting_after_byte_order_mark(void **state)
     put_text(f, "scenario.json",
              "\xEF\xBB\xBF{\n  \"name\": \"Test day\",\n"
              "  \"inset\": {\"slots\": \"three\"}\n}\n");
-    expect_error(f, "scenario.json:3: inset.slots must be a number from 1 to 32");
+    expect_error(f, "scenario.json:3:22: inset.slots must be a number from 1 to 32");
 }
 
 /* inset.date and inset.times, for sessions.ics: read, and each kind of mistake at its line. */
@@ -274,17 +274,17 @@ static void test_inset_io__bad_times(void **state)
 {
     fixture *f = *state;
     put_text(f, "scenario.json", "{\"inset\": {\"slots\": 2, \"times\": [\"9:00-10:00\", 3]}}\n");
-    expect_error(f, "scenario.json:1: inset.times: item 1 must be \"HH:MM-HH:MM\" (got '9:00-10:00')");
+    expect_error(f, "scenario.json:1:34: inset.times: item 1 must be \"HH:MM-HH:MM\" (got '9:00-10:00')");
     cpd_diags_free(&f->d);
     f->d = cpd_diags_new();
     put_text(f, "scenario.json",
              "{\"inset\": {\"slots\": 2, \"times\": [\"09:00-10:00\", \"09:30-11:00\"]}}\n");
-    expect_error(f, "scenario.json:1: inset.times: slot 2 (09:30-11:00) starts before the slot "
+    expect_error(f, "scenario.json:1:49: inset.times: slot 2 (09:30-11:00) starts before the slot "
                     "before it ends");
     cpd_diags_free(&f->d);
     f->d = cpd_diags_new();
     put_text(f, "scenario.json", "{\"inset\": {\"slots\": 2, \"times\": [\"11:00-10:00\"]}}\n");
-    expect_error(f, "scenario.json:1: inset.times: slot 1 (11:00-10:00) ends before it starts");
+    expect_error(f, "scenario.json:1:34: inset.times: slot 1 (11:00-10:00) ends before it starts");
 }
 
 static void test_inset_io__times_for_another_day_length(void **state)
@@ -293,7 +293,7 @@ static void test_inset_io__times_for_another_day_length(void **state)
     put_text(f, "scenario.json",
              "{\"inset\": {\"slots\": 2,\n  \"times\": [\"09:00-10:00\", \"10:15-11:00\", "
              "\"11:15-12:00\"]}}\n");
-    expect_error(f, "scenario.json:2: inset.times gives 3 times for a day of 2 slots");
+    expect_error(f, "scenario.json:2:12: inset.times gives 3 times for a day of 2 slots");
 }
 
 static void test_inset_io__slots_from_workshops(void **state)
@@ -344,7 +344,7 @@ static const struct {
     {"bad_date",
      "scenario.json", "{\"inset\": {\"slots\": 2,\n \"date\": \"2027-02-30\"}}\n",
      NULL, NULL,
-     "scenario.json:2: inset.date must be a date \"YYYY-MM-DD\" (got '2027-02-30')"},
+     "scenario.json:2:10: inset.date must be a date \"YYYY-MM-DD\" (got '2027-02-30')"},
     {"near_miss",
      "preferences.csv",
      "Staff ID,1st choice,2nd choice\nT1,W1,\nT2,W4,\nT3,W4,Retreival practise\n",
@@ -418,8 +418,8 @@ static void test_inset_io__all_problems_at_once(void **state)
     assert_true(
         tu_has_diag(f->d, "workshops.csv:3:1: duplicate workshop id 'W1' (first on line 2)"));
     assert_true(tu_has_diag(f->d, "preferences.csv:2:1: unknown staff 'T9'"));
-    assert_true(tu_has_diag(f->d, "scenario.json:1: inset.slots must be a number from 1 to 32"));
-    assert_true(tu_has_diag(f->d, "warning: unknown key 'inset.frobs' ignored"));
+    assert_true(tu_has_diag(f->d, "scenario.json:1:21: inset.slots must be a number from 1 to 32"));
+    assert_true(tu_has_diag(f->d, "scenario.json:1:30: warning: unknown key 'inset.frobs' ignored"));
 }
 
 static void test_inset_io__no_staff_column(void **state)

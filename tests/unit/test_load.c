@@ -400,13 +400,13 @@ static void test_load__json_wrong_type_names_key_and_line(void **state)
                                  "    \"need_hours\": {\"light\": \"one\"},\n"
                                  "    \"mentor_max_ects\": 1.5,\n    \"subject_fit_required\": 1,\n"
                                  "    \"colour\": \"red\"\n  },\n  \"solver\": []\n}\n");
-    expect_error(f, "scenario.json:5: deploy.need_hours.light must be a number from 0 to 40");
-    assert_true(has(f, "scenario.json:6: deploy.mentor_max_ects must be a whole number from 1 "
+    expect_error(f, "scenario.json:5:29: deploy.need_hours.light must be a number from 0 to 40");
+    assert_true(has(f, "scenario.json:6:24: deploy.mentor_max_ects must be a whole number from 1 "
                        "to 1000"));
-    assert_true(has(f, "scenario.json:7: deploy.subject_fit_required must be true or false"));
-    assert_true(has(f, "scenario.json:8: warning: unknown key 'deploy.colour' ignored"));
-    assert_true(has(f, "scenario.json:10: solver must be an object"));
-    assert_true(has(f, "scenario.json:2: name must be a string"));
+    assert_true(has(f, "scenario.json:7:29: deploy.subject_fit_required must be true or false"));
+    assert_true(has(f, "scenario.json:8:5: warning: unknown key 'deploy.colour' ignored"));
+    assert_true(has(f, "scenario.json:10:13: solver must be an object"));
+    assert_true(has(f, "scenario.json:2:11: name must be a string"));
 }
 
 static void test_load__json_not_an_object(void **state)
@@ -429,7 +429,7 @@ static void test_load__errors_in_every_file_in_one_call(void **state)
     assert_true(has(f, "staff.csv:3:3: unknown school 'SCH7'"));
     assert_true(has(f, "coaches.csv:2:5: hours must be a number from 0 to 80 (got '-1')"));
     assert_true(has(f, "pins.csv:2:2: pin names nobody: teacher 'T9' is not in staff.csv"));
-    assert_true(has(f, "scenario.json:1: travel_default_minutes must be a number from 0 to 600"));
+    assert_true(has(f, "scenario.json:1:28: travel_default_minutes must be a number from 0 to 600"));
     assert_int_equal(cpd_diags_errors(f->d), 5);
 }
 

@@ -339,7 +339,7 @@ static void test_onboard_io__bad_start(void **state)
                             "200"));
     assert_true(has_diag(f, "scenario.json:1:59: onboard.twilight: 'sat' is not a weekday (mon, "
                             "tue, wed, thu or fri)"));
-    assert_true(has_diag(f, "scenario.json:1: warning: unknown key 'onboard.colour' ignored"));
+    assert_true(has_diag(f, "scenario.json:1:67: warning: unknown key 'onboard.colour' ignored"));
 }
 
 static void test_onboard_io__duration_not_half_days(void **state)
