@@ -148,16 +148,12 @@ static double pct(int part, int whole) { return whole ? 100.0 * part / whole : 0
 
 static void print_status(FILE *out, const cpd_scenario *s, const cpd_deploy_plan *p, bool colour)
 {
-    fprintf(out, "deploy %s: ", s->name ? s->name : "");
-    cpd_term_printf(out, colour, cpd_term_status_tone(status_name(p)), "%s", status_name(p));
-    if (has_plan(p))
-        fprintf(out, ", objective %.4f", p->result.objective);
-    if (p && p->result.has_bound)
-        fprintf(out, ", bound %.4f", p->result.bound);
-    double gap = known_gap(p);
-    if (!isnan(gap))
-        fprintf(out, ", gap %.2f%%", 100 * gap);
-    fprintf(out, ", %.2f s\n", p ? p->result.seconds : 0);
+    cpd_term_status st = {.job = "deploy", .name = s->name, .status = status_name(p),
+                          .has_plan = has_plan(p), .has_bound = p && p->result.has_bound,
+                          .objective = p ? p->result.objective : 0,
+                          .bound = p ? p->result.bound : 0, .gap = known_gap(p),
+                          .seconds = p ? p->result.seconds : 0};
+    cpd_term_status_line(out, colour, &st);
 }
 
 static void print_coverage(FILE *out, const cpd_scenario *s, const figures *f, bool colour)

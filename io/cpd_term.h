@@ -27,4 +27,23 @@ void cpd_term_printf(FILE *out, bool colour, cpd_tone t, const char *fmt, ...)
 /* The tone of a solve status as summaries name it: optimal good, feasible fair, others bad. */
 cpd_tone cpd_term_status_tone(const char *status);
 
+/* Columns text takes: its UTF-8 code points. */
+size_t cpd_term_width(const char *text);
+/* text in at most width characters (UTF-8 code points), "…" ending one cut short. */
+void cpd_term_put_cut(FILE *out, const char *text, int width);
+
+/* A job's one-line status: "JOB NAME: STATUS, objective X, bound Y, gap Z%, S s". */
+typedef struct {
+    const char *job, *name, *status;
+    bool has_plan, has_bound;
+    double objective, bound, gap; /* gap: NAN when unknown */
+    double seconds;
+    bool short_figures;           /* figures as %.4g (whole-number objectives), else %.4f */
+} cpd_term_status;
+
+/* The status within CPD_TERM_STATUS_WIDTH columns: one line when it fits, else the figures on
+ * a second, indented line; the status word in its tone when colour is on. */
+#define CPD_TERM_STATUS_WIDTH 80
+void cpd_term_status_line(FILE *out, bool colour, const cpd_term_status *st);
+
 #endif

@@ -226,16 +226,12 @@ static cJSON *summary_object(const cpd_inset *p, const cpd_inset_plan *pl)
 
 static void print_status(FILE *out, const cpd_inset *p, const cpd_inset_plan *pl, bool colour)
 {
-    fprintf(out, "inset %s: ", p->common->name ? p->common->name : "");
-    cpd_term_printf(out, colour, cpd_term_status_tone(status_name(pl)), "%s", status_name(pl));
-    if (has_plan(pl))
-        fprintf(out, ", objective %.4f", pl->result.objective);
-    if (pl && pl->result.has_bound)
-        fprintf(out, ", bound %.4f", pl->result.bound);
-    double gap = known_gap(pl);
-    if (!isnan(gap))
-        fprintf(out, ", gap %.2f%%", 100 * gap);
-    fprintf(out, ", %.2f s\n", pl ? pl->result.seconds : 0);
+    cpd_term_status st = {.job = "inset", .name = p->common->name, .status = status_name(pl),
+                          .has_plan = has_plan(pl), .has_bound = pl && pl->result.has_bound,
+                          .objective = pl ? pl->result.objective : 0,
+                          .bound = pl ? pl->result.bound : 0, .gap = known_gap(pl),
+                          .seconds = pl ? pl->result.seconds : 0};
+    cpd_term_status_line(out, colour, &st);
 }
 
 static void print_tally(FILE *out, const tally *t)

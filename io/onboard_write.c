@@ -691,48 +691,15 @@ static void print_school_grid(FILE *out, const view *v, int s)
 
 /* ---- local: the terminal table ---- */
 
-/* text in at most width characters (UTF-8 code points), "…" ending one cut short. */
-static void put_cut(FILE *out, const char *text, int width)
-{
-    int n = 0;
-    const char *q = text;
-    if (width < 1)
-        return;
-    for (; *q && n <= width; q++)
-        n += ((unsigned char)*q & 0xC0) != 0x80;
-    if (n <= width) {
-        fputs(text, out);
-        return;
-    }
-    n = 0;
-    for (q = text; *q; q++)
-        if (((unsigned char)*q & 0xC0) != 0x80 && n++ == width - 1)
-            break;
-    fprintf(out, "%.*s…", (int)(q - text), text);
-}
-
-/* One line: the scenario's name is cut short to keep the figures on it. */
 static void print_status(FILE *out, const view *v)
 {
     const cpd_onboard_plan *pl = v->pl;
-    sbuf b = {0};
-    sb_printf(&b, ": %s", status_name(pl));
-    if (has_plan(pl))
-        sb_printf(&b, ", objective %.4g", pl->result.objective);
-    if (pl && pl->result.has_bound)
-        sb_printf(&b, ", bound %.4g", pl->result.bound);
-    double gap = known_gap(pl);
-    if (!isnan(gap))
-        sb_printf(&b, ", gap %.2f%%", 100 * gap);
-    sb_printf(&b, ", %.2f s", pl ? pl->result.seconds : 0);
-    fputs("onboard ", out);
-    put_cut(out, v->p->common->name ? v->p->common->name : "", TERM_WIDTH - 8 - (int)b.n);
-    /* ": STATUS, ...": the status word in its colour */
-    const char *status = status_name(pl);
-    fputs(": ", out);
-    cpd_term_printf(out, v->colour, cpd_term_status_tone(status), "%s", status);
-    fprintf(out, "%s\n", sb_text(&b) + 2 + strlen(status));
-    free(b.s);
+    cpd_term_status st = {.job = "onboard", .name = v->p->common->name, .status = status_name(pl),
+                          .has_plan = has_plan(pl), .has_bound = pl && pl->result.has_bound,
+                          .objective = pl ? pl->result.objective : 0,
+                          .bound = pl ? pl->result.bound : 0, .gap = known_gap(pl),
+                          .seconds = pl ? pl->result.seconds : 0, .short_figures = true};
+    cpd_term_status_line(out, v->colour, &st);
 }
 
 static void print_tables(FILE *out, const view *v)
@@ -788,7 +755,7 @@ static void print_unmet(FILE *out, const view *v)
         task_label(v, task_at(v, u->task), &b);
         sb_printf(&b, ": %s", u->reason ? u->reason : "");
         fputs("  ", out);
-        put_cut(out, sb_text(&b), TERM_WIDTH - 2);
+        cpd_term_put_cut(out, sb_text(&b), TERM_WIDTH - 2);
         fputc('\n', out);
     }
     if (n > UNMET_SHOWN)

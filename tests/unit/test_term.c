@@ -79,6 +79,44 @@ static void test_term__status_tones(void **state)
     assert_int_equal(cpd_term_status_tone(NULL), CPD_TONE_BAD);
 }
 
+/* What cpd_term_status_line wrote for a plan of the given name (colour off). */
+static char *status_of(const char *name, bool short_figures)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    assert_non_null(f);
+    cpd_term_status st = {.job = "deploy", .name = name, .status = "feasible", .has_plan = true,
+                          .has_bound = true, .objective = 34646, .bound = 34792.5,
+                          .gap = 0.0042, .seconds = 1.5, .short_figures = short_figures};
+    cpd_term_status_line(f, false, &st);
+    assert_int_equal(fclose(f), 0);
+    return buf;
+}
+
+/* One line when it fits 80 columns; else the figures on a second line, and a name too long
+ * even for a line of its own cut short with "…" (counted in characters, not bytes). */
+static void test_term__status_line_fits_80_columns(void **state)
+{
+    (void)state;
+    char *s = status_of("Oak", true);
+    assert_string_equal(s, "deploy Oak: feasible, objective 3.465e+04, bound 3.479e+04, gap 0.42%, "
+                           "1.50 s\n");
+    free(s);
+    s = status_of("Northfield Learning Trust — autumn term 2026", false);
+    assert_string_equal(s, "deploy Northfield Learning Trust — autumn term 2026: feasible\n"
+                           "  objective 34646.0000, bound 34792.5000, gap 0.42%, 1.50 s\n");
+    free(s);
+    s = status_of("Northern Lights Multi-Academy Trust — spring term coaching plan, second draft",
+                  false);
+    assert_string_equal(s, "deploy Northern Lights Multi-Academy Trust — spring term coaching "
+                           "pla…: feasible\n"
+                           "  objective 34646.0000, bound 34792.5000, gap 0.42%, 1.50 s\n");
+    *strchr(s, '\n') = '\0';
+    assert_int_equal(cpd_term_width(s), 80);
+    free(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -88,6 +126,7 @@ int main(void)
         T(plain_without_colour),
         T(codes_wrap_exactly_the_text),
         T(status_tones),
+        T(status_line_fits_80_columns),
 #undef T
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
