@@ -685,14 +685,17 @@ static bool rebuild_capped(solve_ctx *x, int horizon, bool must_place)
     ob_model_free(&x->m);
     ob_model_build(x->p, &x->m);
     ob_model_cap(&x->m, horizon);
+    bool some = true;
+    for (int j = 0; j < x->m.T; j++)
+        some = some && x->m.hstart[j] < x->m.hstart[j + 1];
+    /* only for the question "is there a shorter plan": the final model keeps the cap alone */
+    if (some && must_place)
+        some = ob_model_propagate(&x->m);
     x->m.must_place = must_place;
     x->heur = ob_state_new(&x->m);
     x->hook = ob_state_new(&x->m);
     x->lpx = cpd_xcalloc((size_t)x->m.hstart[x->m.T] + 1, sizeof(double));
-    for (int j = 0; j < x->m.T; j++)
-        if (x->m.hstart[j] == x->m.hstart[j + 1])
-            return false;
-    return true;
+    return some;
 }
 
 /* Is there a plan ending before the best one? The pooled model with every task placed and
