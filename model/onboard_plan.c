@@ -698,12 +698,43 @@ static bool rebuild_capped(solve_ctx *x, int horizon, bool must_place)
     return some;
 }
 
+/* Whether propagation leaves every task a start when all must end by horizon. */
+static bool capped_open(const solve_ctx *x, int horizon)
+{
+    ob_model m;
+    ob_model_build(x->p, &m);
+    ob_model_cap(&m, horizon);
+    bool open = true;
+    for (int j = 0; j < m.T && open; j++)
+        open = m.hstart[j] < m.hstart[j + 1];
+    open = open && ob_model_propagate(&m);
+    ob_model_free(&m);
+    return open;
+}
+
+/* A destructive bound: the latest horizon below best that propagation alone shows no plan
+ * (with every task placed) can keep, found by bisection; each such horizon h gives h + 1. */
+static void destructive_bound(solve_ctx *x, int best)
+{
+    int lo = (int)ceil(x->lb - 1e-6), hi = best - 1;
+    while (lo <= hi && left_of(x) > 0.2) {
+        int mid = lo + (hi - lo) / 2;
+        if (capped_open(x, mid)) {
+            hi = mid - 1;
+        } else {
+            x->lb = fmax(x->lb, mid + 1);
+            lo = mid + 1;
+        }
+    }
+}
+
 /* Is there a plan ending before the best one? The pooled model with every task placed and
  * starts capped at best - 1: no plan proves the best optimal; a plan found is kept (from the
  * hook or GLPK's own) and the question asked again. A bound reached in time is kept only
  * below best (any plan ending later is no better). */
 static void prove_makespan(solve_ctx *x, saved_plan *best)
 {
+    destructive_bound(x, best->makespan);
     while (x->lb < best->makespan - 0.5 && left_of(x) > 0.2) {
         if (!rebuild_capped(x, best->makespan - 1, true)) {
             x->lb = best->makespan;
