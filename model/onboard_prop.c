@@ -1,6 +1,7 @@
 /* onboard_prop.c — for a makespan capped at a horizon, the starts no plan ending by it can use,
  * dropped before the model is built: precedence heads and tails, time-tabling on compulsory
- * parts, and pairs that cannot overlap, over pools of people, staff and cover, to a fixpoint. */
+ * parts, pairs that cannot overlap and energetic reasoning, over pools of people, staff and
+ * cover, to a fixpoint, then shaving of each task's first and last start. */
 #include "onboard_internal.h"
 
 #include <stdlib.h>
@@ -32,6 +33,8 @@ typedef struct {
 /* Steps the probing may take: a small instance is probed to the end, a big model stops early
  * (every probe kept is sound, so stopping only weakens the result). */
 #define PROP_BUDGET 300000000L
+/* Energetic reasoning is cubic in a pool's tasks: larger pools go without it. */
+#define ENERGETIC_MAX_TASKS 128
 
 /* ---- local: windows ---- */
 
@@ -206,6 +209,7 @@ static void add_cover_pools(prop *pr)
 static bool precedence(prop *pr)
 {
     const ob_model *m = pr->m;
+    pr->work += m->T + 2L * m->pstart[m->T];
     for (int t = 0; t < m->T; t++) {
         int j = m->topo[t], lo = 0;
         for (int e = m->pstart[j]; e < m->pstart[j + 1]; e++)
@@ -268,6 +272,7 @@ static bool timetable(prop *pr, const pool *q)
 static bool disjunctive(prop *pr, const pool *q)
 {
     const ob_model *m = pr->m;
+    pr->work += (long)q->n * q->n / 2;
     for (int a = 0; a < q->n; a++)
         for (int b = a + 1; b < q->n; b++) {
             if (q->dem[a] + q->dem[b] <= q->capmax)
@@ -308,6 +313,8 @@ static bool energetic(prop *pr, const pool *q)
 {
     const ob_model *m = pr->m;
     int n = 0;
+    if (q->n > ENERGETIC_MAX_TASKS)
+        return true;
     for (int t = 0; t < q->n; t++) {
         int j = q->task[t];
         pr->pts[n++] = pr->es[j];
@@ -343,7 +350,7 @@ static bool fixpoint(prop *pr)
         for (int c = 0; c < pr->npools; c++)
             if (!timetable(pr, &pr->pools[c]) || !disjunctive(pr, &pr->pools[c]))
                 return false;
-    } while (pr->changed);
+    } while (pr->changed && pr->work < PROP_BUDGET); /* stopping early is sound, only weaker */
     for (int c = 0; c < pr->npools; c++)
         if (!energetic(pr, &pr->pools[c]))
             return false;
