@@ -8,6 +8,7 @@
 
 #include <cmocka.h>
 
+#include "cpd_generate.h"
 #include "cpd_onboard.h"
 #include "cpd_psplib.h"
 #include "onboard_internal.h"
@@ -178,6 +179,37 @@ static void test_onboard_prop__keeps_optimal_plans(void **state)
     check_instance(DATA "j3017_8.sm", 61);
 }
 
+/* A generated programme (people away, staff in sessions, cover, several roles) with the
+ * makespan objective: the solver's plan, every task placed, keeps every start once its own
+ * makespan caps the model and propagation has run. */
+static void test_onboard_prop__keeps_generated_plans(void **state)
+{
+    (void)state;
+    for (unsigned long seed = 1; seed <= 2; seed++) {
+        cpd_onboard *p = cpd_generate_onboard(40, 1, seed);
+        p->params.objective = CPD_OB_OBJ_MAKESPAN;
+        cpd_diags *d = cpd_diags_new();
+        cpd_onboard_opts o = {.solve = {.time_limit = 5}};
+        cpd_onboard_plan *pl = NULL;
+        assert_int_equal(cpd_onboard_solve(p, &o, &pl, d), CPD_OK);
+        int makespan = 0;
+        for (int j = 0; j < pl->ntasks; j++) {
+            assert_true(pl->tasks[j].start >= 0);
+            if (pl->tasks[j].start + pl->tasks[j].duration > makespan)
+                makespan = pl->tasks[j].start + pl->tasks[j].duration;
+        }
+        ob_model m;
+        assert_true(propagate_at(p, makespan, &m));
+        assert_int_equal(m.T, pl->ntasks);
+        for (int j = 0; j < m.T; j++)
+            assert_true(ob_start_index(&m, j, pl->tasks[j].start) >= 0);
+        ob_model_free(&m);
+        cpd_onboard_plan_free(&pl);
+        cpd_diags_free(&d);
+        cpd_onboard_free(&p);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -185,6 +217,7 @@ int main(void)
         cmocka_unit_test(test_onboard_prop__timetable_tightens_window),
         cmocka_unit_test(test_onboard_prop__precedence_window),
         cmocka_unit_test(test_onboard_prop__keeps_optimal_plans),
+        cmocka_unit_test(test_onboard_prop__keeps_generated_plans),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
