@@ -80,6 +80,11 @@ int ob_start_index(const ob_model *m, int j, int h);
 /* Drops every start from which a task and the chain of its successors cannot end by horizon
  * (a plan ending by horizon never uses one): the makespan's window once a plan is known. */
 void ob_model_cap(ob_model *m, int horizon);
+/* onboard_prop.c: after ob_model_cap(m, horizon) with every task to be placed, drops the starts
+ * no plan ending by horizon can use (precedence heads and tails, time-tabling on compulsory
+ * parts, pairs that cannot overlap, over pools of candidates, staff and cover, to a fixpoint).
+ * False when some task is left with no start: then no such plan exists (m is left unchanged). */
+bool ob_model_propagate(ob_model *m);
 /* The critical path: the latest a task's first start, its duration and its tail reach. */
 int ob_model_critical_end(const ob_model *m);
 

@@ -697,14 +697,47 @@ static bool rebuild_capped(solve_ctx *x, int horizon, bool must_place)
     ob_model_free(&x->m);
     ob_model_build(x->p, &x->m);
     ob_model_cap(&x->m, horizon);
+    bool some = true;
+    for (int j = 0; j < x->m.T; j++)
+        some = some && x->m.hstart[j] < x->m.hstart[j + 1];
+    /* only for the question "is there a shorter plan": the final model keeps the cap alone */
+    if (some && must_place)
+        some = ob_model_propagate(&x->m);
     x->m.must_place = must_place;
     x->heur = ob_state_new(&x->m);
     x->hook = ob_state_new(&x->m);
     x->lpx = cpd_xcalloc((size_t)x->m.hstart[x->m.T] + 1, sizeof(double));
-    for (int j = 0; j < x->m.T; j++)
-        if (x->m.hstart[j] == x->m.hstart[j + 1])
-            return false;
-    return true;
+    return some;
+}
+
+/* Whether propagation leaves every task a start when all must end by horizon. */
+static bool capped_open(const solve_ctx *x, int horizon)
+{
+    ob_model m;
+    ob_model_build(x->p, &m);
+    ob_model_cap(&m, horizon);
+    bool open = true;
+    for (int j = 0; j < m.T && open; j++)
+        open = m.hstart[j] < m.hstart[j + 1];
+    open = open && ob_model_propagate(&m);
+    ob_model_free(&m);
+    return open;
+}
+
+/* A destructive bound: the latest horizon below best that propagation alone shows no plan
+ * (with every task placed) can keep, found by bisection; each such horizon h gives h + 1. */
+static void destructive_bound(solve_ctx *x, int best)
+{
+    int lo = (int)ceil(x->lb - 1e-6), hi = best - 1;
+    while (lo <= hi && left_of(x) > 0.2) {
+        int mid = lo + (hi - lo) / 2;
+        if (capped_open(x, mid)) {
+            hi = mid - 1;
+        } else {
+            x->lb = fmax(x->lb, mid + 1);
+            lo = mid + 1;
+        }
+    }
 }
 
 /* Is there a plan ending before the best one? The pooled model with every task placed and
@@ -713,6 +746,7 @@ static bool rebuild_capped(solve_ctx *x, int horizon, bool must_place)
  * below best (any plan ending later is no better). */
 static void prove_makespan(solve_ctx *x, saved_plan *best)
 {
+    destructive_bound(x, best->makespan);
     while (x->lb < best->makespan - 0.5 && left_of(x) > 0.2) {
         if (!rebuild_capped(x, best->makespan - 1, true)) {
             x->lb = best->makespan;
