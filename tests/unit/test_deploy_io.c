@@ -336,7 +336,7 @@ static void test_deploy_io__terminal_summary(void **state)
     FILE *mem = open_memstream(&text, &len);
     cpd_print_deploy_summary(mem, f->s, f->p, false);
     fclose(mem);
-    assert_non_null(strstr(text, "deploy Hand <Built> Trust: optimal, objective 1234.5679"));
+    assert_non_null(strstr(text, "deploy Hand <Built> Trust: optimal\n  objective 1234.5679"));
     assert_non_null(strstr(text, "intensive            1      1   100.0%"));
     assert_non_null(strstr(text, "standard             1      0     0.0%"));
     assert_non_null(strstr(text, "LP1   Lee Page                 lp                5.8      6.0"));
