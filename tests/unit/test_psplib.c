@@ -15,22 +15,8 @@
 #include "cpd_psplib.h"
 #include "test_util.h"
 
-#include <valgrind/valgrind.h>
-
 #define DATA "tests/data/psplib/"
 
-#if defined(__SANITIZE_ADDRESS__)
-#define SANITIZED 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define SANITIZED 1
-#endif
-#endif
-#ifndef SANITIZED
-#define SANITIZED 0
-#endif
-
-static bool slow_build(void) { return SANITIZED || RUNNING_ON_VALGRIND; }
 
 static const cpd_activity *activity(const cpd_onboard *p, const char *id)
 {
@@ -150,7 +136,7 @@ static void solve_instance(const char *file, int optimum)
     cpd_diags *d = cpd_diags_new();
     cpd_onboard *p = cpd_psplib_read(file, d);
     assert_non_null(p);
-    cpd_onboard_opts o = {.solve = {.time_limit = slow_build() ? 60 : 10}};
+    cpd_onboard_opts o = {.solve = {.time_limit = tu_slow_build() ? 60 : 10}};
     cpd_onboard_plan *pl = NULL;
     assert_int_equal(cpd_onboard_solve(p, &o, &pl, d), CPD_OK);
     int makespan = 0;
@@ -184,7 +170,7 @@ static void test_psplib__known_optima(void **state)
     if (RUNNING_ON_VALGRIND)
         skip();
     solve_instance(DATA "j301_1.sm", 43);
-    if (SANITIZED)
+    if (TU_SANITIZED)
         return;
     solve_instance(DATA "j301_5.sm", 39);
     solve_instance(DATA "j3017_8.sm", 61);

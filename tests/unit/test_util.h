@@ -20,6 +20,22 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <valgrind/valgrind.h>
+
+#if defined(__SANITIZE_ADDRESS__)
+#define TU_SANITIZED 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define TU_SANITIZED 1
+#endif
+#endif
+#ifndef TU_SANITIZED
+#define TU_SANITIZED 0
+#endif
+
+/* Whether this run is many times slower than a plain one (ASan, or valgrind), so that a time
+ * limit meant only as a safety cap is raised to stay one. */
+static inline bool tu_slow_build(void) { return TU_SANITIZED || RUNNING_ON_VALGRIND; }
 
 /* Makes a new folder /tmp/NAME-XXXXXX, its path into dir (len bytes); false when it cannot. */
 static inline bool tu_mkdtemp(char *dir, size_t len, const char *name)
