@@ -426,21 +426,24 @@ static bool shave(prop *pr)
 
 /* ---- local: keeping the pooled model's groups whole ---- */
 
-static const ob_model *key_model;
+/* A per-person task by the pooled model's group key: activity, school, target week. */
+typedef struct {
+    int activity, school, target, j;
+} group_key;
 
 static int cmp_key(const void *x, const void *y)
 {
-    const cpd_ob_task *a = &key_model->tasks[*(const int *)x], *b = &key_model->tasks[*(const int *)y];
+    const group_key *a = x, *b = y;
     if (a->activity != b->activity)
         return a->activity < b->activity ? -1 : 1;
     if (a->school != b->school)
         return a->school < b->school ? -1 : 1;
     if (a->target != b->target)
         return a->target < b->target ? -1 : 1;
-    return (*(const int *)x > *(const int *)y) - (*(const int *)x < *(const int *)y);
+    return (a->j > b->j) - (a->j < b->j);
 }
 
-static bool same_key(const cpd_ob_task *a, const cpd_ob_task *b)
+static bool same_key(const group_key *a, const group_key *b)
 {
     return a->activity == b->activity && a->school == b->school && a->target == b->target;
 }
@@ -451,23 +454,22 @@ static bool same_key(const cpd_ob_task *a, const cpd_ob_task *b)
 static void union_groups(prop *pr)
 {
     const ob_model *m = pr->m;
-    int *ord = cpd_xcalloc((size_t)m->T + 1, sizeof(int));
+    group_key *ord = cpd_xcalloc((size_t)m->T + 1, sizeof(group_key));
     unsigned char *mark = cpd_xcalloc((size_t)m->P + 1, 1);
     int n = 0;
     for (int j = 0; j < m->T; j++)
         if (m->tasks[j].staff >= 0)
-            ord[n++] = j;
-    key_model = m;
-    qsort(ord, (size_t)n, sizeof(int), cmp_key);
+            ord[n++] = (group_key){m->tasks[j].activity, m->tasks[j].school, m->tasks[j].target, j};
+    qsort(ord, (size_t)n, sizeof *ord, cmp_key);
     for (int a = 0, b; a < n; a = b) {
-        for (b = a + 1; b < n && same_key(&m->tasks[ord[a]], &m->tasks[ord[b]]); b++)
+        for (b = a + 1; b < n && same_key(&ord[a], &ord[b]); b++)
             ;
         memset(mark, 0, (size_t)m->P);
         for (int t = a; t < b; t++)
-            for (int i = m->hstart[ord[t]]; i < m->hstart[ord[t] + 1]; i++)
+            for (int i = m->hstart[ord[t].j]; i < m->hstart[ord[t].j + 1]; i++)
                 mark[m->hs[i]] |= pr->keep[i];
         for (int t = a; t < b; t++)
-            for (int i = m->hstart[ord[t]]; i < m->hstart[ord[t] + 1]; i++)
+            for (int i = m->hstart[ord[t].j]; i < m->hstart[ord[t].j + 1]; i++)
                 pr->keep[i] = mark[m->hs[i]];
     }
     free(ord);
