@@ -176,6 +176,26 @@ static void test_psplib__known_optima(void **state)
     solve_instance(DATA "j3017_8.sm", 61);
 }
 
+/* When leaving a job out costs less than the best plan (w_unplaced 0.5, 30 jobs: 15 for leaving
+ * all out, against a makespan of 43), "no plan placing every job ends sooner" proves nothing:
+ * the bound stays at or below what leaving every job out costs. */
+static void test_psplib__cheap_unplaced_no_false_proof(void **state)
+{
+    (void)state;
+    cpd_diags *d = cpd_diags_new();
+    cpd_onboard *p = cpd_psplib_read(DATA "j301_1.sm", d);
+    assert_non_null(p);
+    p->params.w_unplaced = 0.5;
+    cpd_onboard_opts o = {.solve = {.time_limit = tu_slow_build() ? 60 : 10}};
+    cpd_onboard_plan *pl = NULL;
+    assert_int_equal(cpd_onboard_solve(p, &o, &pl, d), CPD_OK);
+    assert_true(pl->result.bound <= 0.5 * pl->ntasks + 1e-9);
+    assert_true(pl->result.bound <= pl->result.objective + 1e-9);
+    cpd_onboard_plan_free(&pl);
+    cpd_onboard_free(&p);
+    cpd_diags_free(&d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -184,6 +204,7 @@ int main(void)
         cmocka_unit_test(test_psplib__save_and_load),
         cmocka_unit_test(test_psplib__critical_path_optimum),
         cmocka_unit_test(test_psplib__known_optima),
+        cmocka_unit_test(test_psplib__cheap_unplaced_no_false_proof),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
