@@ -456,7 +456,7 @@ int ob_start_index(const ob_model *m, int j, int h)
     return -1;
 }
 
-void ob_model_cap(ob_model *m, int horizon)
+void ob_model_keep_starts(ob_model *m, const unsigned char *keep)
 {
     int at = 0;
     for (int j = 0; j < m->T; j++) {
@@ -464,15 +464,31 @@ void ob_model_cap(ob_model *m, int horizon)
         m->hstart[j] = at;
         m->nin[j] = 0;
         for (int i = from; i < to; i++) {
-            int h = m->hs[i];
-            if (h + m->dur[j] + m->tail[j] > horizon)
+            if (!keep[i])
                 continue;
-            m->hs[at] = h;
+            m->hs[at] = m->hs[i];
             m->hc[at++] = m->hc[i];
-            m->nin[j] += m->week[h / 2] <= m->tasks[j].latest;
+            m->nin[j] += m->week[m->hs[at - 1] / 2] <= m->tasks[j].latest;
         }
     }
     m->hstart[m->T] = at;
+}
+
+void ob_model_cap(ob_model *m, int horizon)
+{
+    unsigned char *keep = cpd_xmalloc((size_t)m->hstart[m->T] + 1);
+    for (int j = 0; j < m->T; j++)
+        for (int i = m->hstart[j]; i < m->hstart[j + 1]; i++)
+            keep[i] = m->hs[i] + m->dur[j] + m->tail[j] <= horizon;
+    ob_model_keep_starts(m, keep);
+    free(keep);
+}
+
+bool ob_same_candidates(const ob_model *m, int k, int l)
+{
+    int n = m->cstart[k + 1] - m->cstart[k];
+    return n == m->cstart[l + 1] - m->cstart[l] &&
+           memcmp(&m->cand[m->cstart[k]], &m->cand[m->cstart[l]], (size_t)n * sizeof(int)) == 0;
 }
 
 int ob_model_critical_end(const ob_model *m)

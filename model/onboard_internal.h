@@ -80,6 +80,11 @@ int ob_start_index(const ob_model *m, int j, int h);
 /* Drops every start from which a task and the chain of its successors cannot end by horizon
  * (a plan ending by horizon never uses one): the makespan's window once a plan is known. */
 void ob_model_cap(ob_model *m, int horizon);
+/* Keeps only the starts i with keep[i] (indices into hs as they are), rewriting hs, hc,
+ * hstart and nin. */
+void ob_model_keep_starts(ob_model *m, const unsigned char *keep);
+/* Whether slots k and l have the same candidates (each slot's are increasing). */
+bool ob_same_candidates(const ob_model *m, int k, int l);
 /* onboard_prop.c: after ob_model_cap(m, horizon) with every task to be placed, drops the starts
  * no plan ending by horizon can use (precedence heads and tails, time-tabling on compulsory
  * parts, pairs that cannot overlap, over pools of candidates, staff and cover, to a fixpoint).

@@ -84,14 +84,6 @@ static bool slot_within(const ob_model *m, int k2, const unsigned char *mark)
     return true;
 }
 
-/* Whether slots k and k2 have the same candidates (each slot's are increasing). */
-static bool same_candidates(const ob_model *m, int k, int k2)
-{
-    int n = m->cstart[k + 1] - m->cstart[k];
-    return n == m->cstart[k2 + 1] - m->cstart[k2] &&
-           memcmp(&m->cand[m->cstart[k]], &m->cand[m->cstart[k2]], (size_t)n * sizeof(int)) == 0;
-}
-
 /* Days slot k's candidates can work in week w. */
 static double slot_days(const ob_model *m, int k, int w)
 {
@@ -859,7 +851,7 @@ static void note_shortages(const ob_model *m, cpd_diags *d)
     for (int k = 0; k < nk; k++) {
         bool first = true; /* the first slot with this candidate set speaks for it */
         for (int k2 = 0; k2 < k && first; k2++)
-            first = !same_candidates(m, k2, k);
+            first = !ob_same_candidates(m, k2, k);
         if (!first)
             continue;
         for (int w = 1; w <= m->W; w++) {

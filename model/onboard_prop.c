@@ -110,13 +110,6 @@ static bool subset(const int *a, int na, const int *b, int nb)
     return true;
 }
 
-static bool same_cands(const ob_model *m, int k, int l)
-{
-    int n = m->cstart[k + 1] - m->cstart[k];
-    return n == m->cstart[l + 1] - m->cstart[l] &&
-           memcmp(&m->cand[m->cstart[k]], &m->cand[m->cstart[l]], (size_t)n * sizeof(int)) == 0;
-}
-
 /* The pool of slot k's candidates C: people of C not away in a period; a task takes from it
  * at least the people of its slots whose candidates all lie in C (a task's people are
  * distinct, and each works every period of the task). */
@@ -149,7 +142,7 @@ static void add_cand_pools(prop *pr)
     for (int k = 0; k < K; k++) {
         bool seen = false;
         for (int l = 0; l < k && !seen; l++)
-            seen = same_cands(m, k, l);
+            seen = ob_same_candidates(m, k, l);
         if (!seen && m->cstart[k + 1] > m->cstart[k])
             add_cand_pool(pr, k);
     }
@@ -476,26 +469,6 @@ static void union_groups(prop *pr)
     free(mark);
 }
 
-/* Rewrites hs, hc, hstart and nin without the dropped starts. */
-static void compact(prop *pr)
-{
-    ob_model *m = pr->m;
-    int at = 0;
-    for (int j = 0; j < m->T; j++) {
-        int from = m->hstart[j], to = m->hstart[j + 1];
-        m->hstart[j] = at;
-        m->nin[j] = 0;
-        for (int i = from; i < to; i++) {
-            if (!pr->keep[i])
-                continue;
-            m->hs[at] = m->hs[i];
-            m->hc[at++] = m->hc[i];
-            m->nin[j] += m->week[m->hs[i] / 2] <= m->tasks[j].latest;
-        }
-    }
-    m->hstart[m->T] = at;
-}
-
 /* ---- interface ---- */
 
 bool ob_model_propagate(ob_model *m)
@@ -519,7 +492,7 @@ bool ob_model_propagate(ob_model *m)
     }
     if (ok) {
         union_groups(&pr);
-        compact(&pr);
+        ob_model_keep_starts(m, pr.keep);
     }
     for (int c = 0; c < pr.npools; c++)
         free_pool(&pr.pools[c]);

@@ -36,13 +36,6 @@ typedef struct {
 
 static size_t yi(const ob_model *m, int j, int w) { return (size_t)j * (m->W + 1) + w; }
 
-static bool same_candidates(const ob_model *m, int k, int k2)
-{
-    int n = m->cstart[k + 1] - m->cstart[k];
-    return n == m->cstart[k2 + 1] - m->cstart[k2] &&
-           memcmp(&m->cand[m->cstart[k]], &m->cand[m->cstart[k2]], (size_t)n * sizeof(int)) == 0;
-}
-
 /* Half-days of [h, h + dur) in h's week. */
 static int periods_in_week(const ob_model *m, int h, int dur)
 {
@@ -157,7 +150,7 @@ double ob_weekly_bound(const ob_model *m, double seconds)
     for (int c = 0; c < nk && ok; c++) {
         bool first = true; /* the first slot with this candidate set stands for it */
         for (int c2 = 0; c2 < c && first; c2++)
-            first = !same_candidates(m, c2, c);
+            first = !ob_same_candidates(m, c2, c);
         if (first)
             add_set(&k, c);
     }
