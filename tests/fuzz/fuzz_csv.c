@@ -1,6 +1,7 @@
 /* fuzz_csv.c — libFuzzer target: the CSV reader (cpd_csv_parse) on any bytes, then every cell
  * read back through the strict parsers and the list splitter, as the loaders read them. */
 #include "cpd_csv.h"
+#include "fuzz_util.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -30,9 +31,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         }
         cpd_csv_free(&t);
     }
-    char buf[512];
-    for (size_t i = 0; i < cpd_diags_len(d); i++)
-        cpd_diag_format(cpd_diags_get(d, i), buf, sizeof buf);
-    cpd_diags_free(&d);
+    fuzz_diags_done(&d);
     return 0;
 }

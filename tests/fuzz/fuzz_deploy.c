@@ -14,9 +14,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (s)
         cpd_deploy_check(s, d);
     cpd_scenario_free(&s);
-    char buf[512];
-    for (size_t i = 0; i < cpd_diags_len(d); i++)
-        cpd_diag_format(cpd_diags_get(d, i), buf, sizeof buf);
-    cpd_diags_free(&d);
+    fuzz_diags_done(&d);
     return 0;
 }

@@ -13,10 +13,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     cpd_scenario *s = cpd_scenario_new();
     cpd_json_read_scenario(path, "scenario.json", s, d);
     cpd_scenario_free(&s);
-    char buf[512];
-    for (size_t i = 0; i < cpd_diags_len(d); i++)
-        cpd_diag_format(cpd_diags_get(d, i), buf, sizeof buf);
-    cpd_diags_free(&d);
+    fuzz_diags_done(&d);
     /* the position helpers on the raw text, NUL-terminated */
     char *text = malloc(size + 1);
     memcpy(text, data, size);

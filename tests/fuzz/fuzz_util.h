@@ -7,6 +7,8 @@
 #ifndef FUZZ_UTIL_H
 #define FUZZ_UTIL_H
 
+#include "cpd_err.h"
+
 #include <dirent.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -20,7 +22,7 @@
 /* The folder, made once per process and emptied after every run. */
 static char fuzz_dir[64];
 
-static void fuzz_clear(void)
+static inline void fuzz_clear(void)
 {
     DIR *dp = opendir(fuzz_dir);
     if (!dp)
@@ -37,15 +39,15 @@ static void fuzz_clear(void)
     closedir(dp);
 }
 
-static void fuzz_cleanup(void)
+static inline void fuzz_cleanup(void)
 {
     fuzz_clear();
     rmdir(fuzz_dir);
 }
 
 /* Writes the pieces of data as names[0..n) into the folder and returns its path. */
-static const char *fuzz_write_folder(const uint8_t *data, size_t size, const char *const *names,
-                                     size_t n)
+static inline const char *fuzz_write_folder(const uint8_t *data, size_t size,
+                                            const char *const *names, size_t n)
 {
     if (!fuzz_dir[0]) {
         snprintf(fuzz_dir, sizeof fuzz_dir, "/tmp/cpd-fuzz.XXXXXX");
@@ -71,6 +73,16 @@ static const char *fuzz_write_folder(const uint8_t *data, size_t size, const cha
         start = end + 1;
     }
     return fuzz_dir;
+}
+
+/* Formats every diagnostic the run gave (the formatter is under test too: names, lines and
+ * cells from the input end up in it), then frees them. */
+static inline void fuzz_diags_done(cpd_diags **d)
+{
+    char buf[512];
+    for (size_t i = 0; i < cpd_diags_len(*d); i++)
+        cpd_diag_format(cpd_diags_get(*d, i), buf, sizeof buf);
+    cpd_diags_free(d);
 }
 
 #endif
